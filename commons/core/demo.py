@@ -1,0 +1,123 @@
+"""Demo content: real organisations named in the background documents (public facts
+only, no contacts), clearly fictional organisations, and one demo person per role.
+
+Everything loaded here is flagged ``is_demo`` or lives at ``@example.org`` addresses.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    key: str
+    email: str
+    name: str
+    role: str  # what the person demonstrates, shown in the printed sign-ins
+    organisation: str | None = None
+    org_role: str = "member"
+    status: str = "active"
+    flags: tuple[str, ...] = ()
+
+
+PEOPLE = [
+    DemoPerson("alice", "alice@example.org", "Alice (demo)", "organisation admin",
+               "example-lantern-outreach-demo", "admin"),
+    DemoPerson("bob", "bob@example.org", "Bob (demo)", "member of Alice's organisation",
+               "example-lantern-outreach-demo"),
+    DemoPerson("carol", "carol@example.org", "Carol (demo)", "member of another organisation",
+               "placeholder-survivor-voices-demo", "admin"),
+    DemoPerson("dave", "dave@example.org", "Dave (demo)", "signed in, no organisation"),
+    DemoPerson("erin", "erin@example.org", "Erin (demo)", "waiting for Alice to approve her request",
+               "example-lantern-outreach-demo", status="pending"),
+    DemoPerson("mona", "moderator@example.org", "Mona (demo moderator)", "moderator", flags=("is_moderator",)),
+    DemoPerson("sam", "steward@example.org", "Sam (demo data steward)", "data steward (second factor required)",
+               flags=("is_data_steward",)),
+    DemoPerson("stella", "staff@example.org", "Stella (demo staff)", "platform staff (second factor required)",
+               flags=("is_staff", "is_superuser")),
+]
+
+
+def demo_password() -> str:
+    """One random password for all demo people, kept under var/ so re-runs print the same."""
+    path = settings.VAR_DIR / "demo-password.txt"
+    if path.exists():
+        return path.read_text().strip()
+    password = "demo-" + secrets.token_urlsafe(9)
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+    return password
+
+
+def _organisations() -> list[dict]:
+    rows = []
+    for name in ("demo_organisations.json", "demo_fictional_organisations.json"):
+        rows.extend(json.loads((FIXTURES / name).read_text()))
+    return rows
+
+
+@transaction.atomic
+def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
+    """Create (or complete) the demo content; safe to run again.
+
+    Side effects: inserts organisations, people, verified e-mail addresses and
+    memberships that do not exist yet; writes var/demo-password.txt on first run.
+    """
+    from allauth.account.models import EmailAddress
+
+    from commons.accounts.models import Membership, Organisation, User
+
+    password = demo_password()
+    users = {}
+    for person in PEOPLE:
+        user = User.objects.filter(email=person.email).first()
+        if user is None:
+            user = User(email=person.email, name=person.name)
+            for flag in person.flags:
+                setattr(user, flag, True)
+            user.set_password(password)
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=person.email, defaults={"verified": True, "primary": True}
+        )
+        users[person.key] = user
+
+    created = 0
+    now = timezone.now()
+    for row in _organisations():
+        _organisation, was_created = Organisation.objects.get_or_create(
+            slug=row["slug"],
+            defaults={
+                "name": row["name"],
+                "acronym": row.get("acronym", ""),
+                "country": row["country"],
+                "type": row["type"],
+                "summary": row.get("summary", ""),
+                "website": row.get("website", ""),
+                "is_demo": True,
+                "verified_at": now if row.get("verified") else None,
+                "verified_by": users["stella"] if row.get("verified") else None,
+            },
+        )
+        created += was_created
+
+    for person in PEOPLE:
+        if person.organisation:
+            Membership.objects.get_or_create(
+                user=users[person.key],
+                organisation=Organisation.objects.get(slug=person.organisation),
+                defaults={
+                    "role": person.org_role,
+                    "status": person.status,
+                    "message": "Demo join request." if person.status == "pending" else "",
+                },
+            )
+    return PEOPLE, password, {"organisations": Organisation.objects.filter(is_demo=True).count(), "new": created}

@@ -1,0 +1,76 @@
+"""Writes that belong to no single capability: the audit log and progress records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.db.models import F
+
+from commons.core.models import AuditEvent, Progress
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_audit(
+    *,
+    action: str,
+    actor=None,
+    target: models.Model | None = None,
+    target_label: str = "",
+    request: HttpRequest | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the audit log.
+
+    Side effects: inserts one ``AuditEvent`` row. ``actor`` may be anonymous or ``None``
+    (the request's user is used when a request is given and no actor).
+    """
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=actor.email if actor is not None else "",
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:255],
+        ip_address=client_ip(request),
+        data=data or {},
+    )
+
+
+def start_progress(*, label: str, owner=None, total: int | None = None) -> Progress:
+    """Create a progress record for a job about to be queued. Side effects: one insert."""
+    return Progress.objects.create(label=label, owner=owner, total=total)
+
+
+def advance_progress(*, progress_id: int, by: int = 1, total: int | None = None, message: str = "") -> None:
+    """Move a running job forward with one conditional UPDATE (safe from many workers)."""
+    changes: dict[str, Any] = {"done": F("done") + by, "status": Progress.Status.RUNNING}
+    if total is not None:
+        changes["total"] = total
+    if message:
+        changes["message"] = message[:500]
+    Progress.objects.filter(pk=progress_id).exclude(status__in=[Progress.Status.DONE, Progress.Status.FAILED]).update(**changes)
+
+
+def finish_progress(*, progress_id: int, failed: bool = False, message: str = "", result_url: str = "") -> None:
+    """Mark a job done or failed. Side effects: one UPDATE; a done job's count is completed."""
+    with transaction.atomic():
+        progress = Progress.objects.select_for_update().get(pk=progress_id)
+        progress.status = Progress.Status.FAILED if failed else Progress.Status.DONE
+        if not failed and progress.total is not None:
+            progress.done = progress.total
+        progress.message = message[:500]
+        progress.result_url = result_url
+        progress.save()

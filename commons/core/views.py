@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from commons.core.queries import community_numbers, progress_for_user
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html", {"numbers": community_numbers()})
+
+
+@require_GET
+@login_required
+def progress(request, progress_id: int):
+    """The progress of a background job; htmx polls the fragment until it is finished."""
+    record = progress_for_user(request.user, progress_id)
+    if record is None:
+        raise Http404
+    template = "core/partials/_progress.html" if request.htmx else "core/progress.html"
+    return render(request, template, {"progress": record})
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
