@@ -28,7 +28,7 @@ $(UV):
 	.tools/bin/pip install --quiet --disable-pip-version-check uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-extras
+	$(UV) sync --frozen
 	@touch $@
 
 lint: install

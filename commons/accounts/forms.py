@@ -6,6 +6,8 @@ from commons.accounts.models import Membership, Organisation, User
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "acronym", "country", "type", "website", "summary"]

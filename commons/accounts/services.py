@@ -7,18 +7,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from commons.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from commons.core.models import AuditEvent
-from commons.core.services import record_audit
+from commons.core.services import queue_templated_email, record_audit
 
 INVITATION_LIFETIME = timedelta(days=14)
 ROLE_FIELDS = {"moderator": "is_moderator", "data_steward": "is_data_steward", "staff": "is_staff"}
@@ -32,18 +29,6 @@ def unique_slug(name: str, *, model=Organisation, max_length: int = 50) -> str:
         slug = base[: max_length - len(suffix)] + suffix
         n += 1
     return slug
-
-
-def _send(*, to: list[str], template: str, context: dict, language: str | None = None) -> None:
-    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` and send after commit."""
-    def send():
-        with override(language or settings.LANGUAGE_CODE):
-            full = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-            subject = render_to_string(f"{template}_subject.txt", full).strip()
-            body = render_to_string(f"{template}_body.txt", full)
-        send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, to)
-
-    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -132,7 +117,7 @@ def request_membership(*, user: User, organisation: Organisation, message: str =
     record_audit(action=AuditEvent.Action.MEMBERSHIP_REQUESTED, actor=user, target=organisation, request=request)
     admins = _admin_emails(organisation)
     if admins:
-        _send(
+        queue_templated_email(
             to=admins,
             template="accounts/email/join_request",
             context={
@@ -168,7 +153,7 @@ def decide_membership(*, membership: Membership, by: User, approve: bool, reques
         request=request,
         data={"person": person.email},
     )
-    _send(
+    queue_templated_email(
         to=[person.email],
         template="accounts/email/join_decision",
         context={
@@ -249,7 +234,7 @@ def invite_member(
     record_audit(
         action=AuditEvent.Action.INVITATION_SENT, actor=by, target=organisation, request=request, data={"email": email}
     )
-    _send(
+    queue_templated_email(
         to=[email],
         template="accounts/email/invitation",
         context={

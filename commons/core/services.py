@@ -74,3 +74,29 @@ def finish_progress(*, progress_id: int, failed: bool = False, message: str = ""
         progress.message = message[:500]
         progress.result_url = result_url
         progress.save()
+
+
+def send_email(*, subject: str, body: str, to: list[str]) -> None:
+    """Send one plain-text e-mail now (the task ``core.tasks.send_email`` calls this)."""
+    from django.core.mail import send_mail
+
+    send_mail(subject, body, None, to)
+
+
+def queue_templated_email(*, to: list[str], template: str, context: dict, language: str | None = None) -> None:
+    """Render ``<template>_subject.txt`` / ``_body.txt`` in ``language`` and queue the mail.
+
+    Side effects: after the surrounding transaction commits, enqueues one background task.
+    """
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+
+    from commons.core.tasks import send_email as send_email_task
+
+    with override(language or settings.LANGUAGE_CODE):
+        full = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+        subject = render_to_string(f"{template}_subject.txt", full).strip()
+        body = render_to_string(f"{template}_body.txt", full)
+    subject = f"[{settings.SITE_NAME}] {subject}"
+    transaction.on_commit(lambda: send_email_task.enqueue(subject=subject, body=body, to=to))

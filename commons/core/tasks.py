@@ -1,0 +1,8 @@
+from django_tasks import task
+
+from commons.core import services
+
+
+@task()
+def send_email(*, subject: str, body: str, to: list[str]) -> None:
+    services.send_email(subject=subject, body=body, to=to)
