@@ -313,7 +313,9 @@ def main(argv: list[str] | None = None) -> int:
                 load(port, path, args.warmup, args.concurrency, args.max_requests)
             results: dict[str, list[Run]] = {name: [] for name in URLS}
             names = list(URLS)
-            with tqdm(total=args.runs * len(names), desc="measuring", unit="run") as bar:
+            with tqdm(
+                total=args.runs * len(names), desc="measuring", unit="run", disable=None
+            ) as bar:
                 for index in range(args.runs):
                     # A B, B A, A B ...: slow drift (heat, other load) weighs on both alike.
                     order = names if index % 2 == 0 else names[::-1]

@@ -146,11 +146,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+BREACHED_PASSWORD_VALIDATOR = {
+    "NAME": "pwned_passwords_django.validators.PwnedPasswordsValidator",
+    "OPTIONS": {
+        "error_message": (
+            _("This password has appeared in a data breach. Choose another one."),
+            _("This password has appeared in %(amount)d data breaches. Choose another one."),
+        )
+    },
+}
 if env_bool("PASSWORD_BREACH_CHECK", not DEBUG):
     # Asks the Pwned Passwords range API with a 5-character hash prefix (k-anonymity).
-    AUTH_PASSWORD_VALIDATORS.append(
-        {"NAME": "pwned_passwords_django.validators.PwnedPasswordsValidator"}
-    )
+    AUTH_PASSWORD_VALIDATORS.append(BREACHED_PASSWORD_VALIDATOR)
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
