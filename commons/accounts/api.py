@@ -3,6 +3,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from commons.accounts import queries
+from commons.accounts.auth import SIGNED_IN
 
 router = Router(tags=["organisations"])
 
@@ -52,17 +53,14 @@ def get_organisation(request, slug: str):
     return organisation
 
 
-@router.get("/me", response={200: MeOut, 401: dict}, summary="The signed-in person")
+@router.get("/me", response=MeOut, auth=SIGNED_IN, summary="The signed-in person")
 def me(request):
-    if not request.user.is_authenticated:
-        return 401, {"detail": "Authentication required."}
-    request.user.memberships_list = list(queries.memberships_of_user(request.user))
-    return 200, {
+    return {
         "email": request.user.email,
         "name": request.user.name,
         "language": request.user.language,
         "is_moderator": request.user.is_moderator,
         "is_data_steward": request.user.is_data_steward,
         "is_staff": request.user.is_staff,
-        "memberships": request.user.memberships_list,
+        "memberships": list(queries.memberships_of_user(request.user)),
     }

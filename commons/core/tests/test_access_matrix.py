@@ -1,0 +1,139 @@
+"""Every URL pattern, every persona, the status each should get on GET.
+
+A new URL fails this test until it has a row here: decide who may see it first.
+Admin URLs are covered by one rule (Django's admin checks staff status itself) and a
+sample of its pages.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from commons.accounts.models import ApiToken, Membership
+from commons.conftest import client_for
+
+PERSONAS = ["anonymous", "alice", "bob", "carol", "dave", "moderator", "steward", "staff"]
+SIGNED_IN = PERSONAS[1:]
+
+
+def everyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+def signed_in_only(status=200, anonymous=302):
+    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, status)}
+
+
+def signed_out_only(status=200, signed_in=302):
+    return {"anonymous": status, **dict.fromkeys(SIGNED_IN, signed_in)}
+
+
+def only(allowed: set[str], *, denied=403, anonymous=302, status=200):
+    return {p: status if p in allowed else (anonymous if p == "anonymous" else denied) for p in PERSONAS}
+
+
+# url name -> (kwargs, expected status per persona)
+MATRIX = {
+    "home": ({}, everyone(200)),
+    "healthz": ({}, everyone(200)),
+    "progress": ({"progress_id": "progress"}, {**signed_in_only(404), "dave": 200, "staff": 200}),
+    # allauth
+    "account_login": ({}, signed_out_only()),
+    "account_logout": ({}, signed_in_only(200, anonymous=302)),
+    "account_inactive": ({}, everyone(200)),
+    "account_signup": ({}, signed_out_only()),
+    "account_reauthenticate": ({}, signed_in_only()),
+    "account_email": ({}, signed_in_only()),
+    "account_email_verification_sent": ({}, everyone(200)),
+    "account_change_password": ({}, signed_in_only()),
+    "account_set_password": ({}, signed_in_only(302)),
+    "account_reset_password": ({}, everyone(200)),
+    "account_confirm_login_code": ({}, everyone(302)),
+    "account_confirm_email": ({"key": "no-such-key"}, everyone(200)),
+    "account_reset_password_from_key_done": ({}, everyone(200)),
+    "account_reset_password_from_key": ({"uidb36": "1", "key": "bad-key"}, everyone(200)),
+    "account_reset_password_done": ({}, everyone(200)),
+    "mfa_index": ({}, signed_in_only()),
+    "mfa_authenticate": ({}, everyone(302)),
+    "mfa_reauthenticate": ({}, {**signed_in_only(302), "steward": 200, "staff": 200}),
+    "mfa_activate_totp": ({}, {**signed_in_only(302), "steward": 302, "staff": 302}),
+    "mfa_deactivate_totp": ({}, {**signed_in_only(404), "steward": 302, "staff": 302}),
+    # nobody here has generated recovery codes yet
+    "mfa_view_recovery_codes": ({}, signed_in_only(404)),
+    "mfa_generate_recovery_codes": ({}, {**signed_in_only(302), "steward": 302, "staff": 302}),
+    "mfa_download_recovery_codes": ({}, signed_in_only(404)),
+    "usersessions_list": ({}, signed_in_only()),
+    # accounts
+    "accounts:dashboard": ({}, signed_in_only()),
+    "accounts:profile": ({}, signed_in_only()),
+    "accounts:api_tokens": ({}, signed_in_only()),
+    "accounts:revoke_api_token": ({"token_id": "token"}, everyone(405)),
+    "accounts:switch_language": ({}, everyone(405)),
+    "accounts:organisations": ({}, everyone(200)),
+    "accounts:organisation_create": ({}, signed_in_only()),
+    # lantern is not verified yet: hidden from anonymous visitors
+    "accounts:organisation": ({"slug": "lantern"}, {**signed_in_only(), "anonymous": 404}),
+    "accounts:organisation_join": ({"slug": "lantern"}, everyone(405)),
+    "accounts:organisation_leave": ({"slug": "lantern"}, everyone(405)),
+    "accounts:organisation_verify": ({"slug": "lantern"}, everyone(405)),
+    "accounts:members": ({"slug": "lantern"}, only({"alice", "staff"})),
+    "accounts:member_decide": ({"slug": "lantern", "membership_id": "bob_membership"}, everyone(405)),
+    "accounts:member_role": ({"slug": "lantern", "membership_id": "bob_membership"}, everyone(405)),
+    "accounts:member_remove": ({"slug": "lantern", "membership_id": "bob_membership"}, everyone(405)),
+    "accounts:invitation": ({"token": "not-a-token"}, everyone(404)),
+    # API
+    "api-v1:openapi-json": ({}, everyone(200)),
+    "api-v1:openapi-view": ({}, everyone(200)),
+    "api-v1:numbers": ({}, everyone(200)),
+    "api-v1:list_organisations": ({}, everyone(200)),
+    "api-v1:get_organisation": ({"slug": "lantern"}, {**everyone(200), "anonymous": 404}),
+    "api-v1:me": ({}, {**everyone(200), "anonymous": 401}),
+    "api-v1:api-root": ({}, everyone(404)),
+}
+
+ADMIN_SAMPLES = ["admin:index", "admin:accounts_user_changelist", "admin:accounts_organisation_changelist"]
+ADMIN_EXPECTED = {**only({"staff"}, denied=302), "anonymous": 302}
+DEBUG_ONLY = {""}  # the media-file route only exists with DEBUG on
+
+
+def _patterns(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
+
+
+def test_every_url_pattern_has_an_entry_for_every_persona():
+    names = set(_patterns(get_resolver().url_patterns))
+    missing = sorted(n for n in names - set(MATRIX) - DEBUG_ONLY if not n.startswith("admin:"))
+    assert missing == [], f"add these URLs to the access matrix: {missing}"
+    stale = sorted(set(MATRIX) - names)
+    assert stale == [], f"these URLs no longer exist: {stale}"
+    for name, (_kwargs, expected) in MATRIX.items():
+        assert set(expected) == set(PERSONAS), f"{name} lacks an expected status for some persona"
+
+
+@pytest.fixture
+def objects(personas, lantern):
+    from commons.core.services import start_progress
+
+    return {
+        "progress": start_progress(label="Import", owner=personas["dave"]).pk,
+        "token": ApiToken.objects.create(user=personas["bob"], name="t", key_prefix="fc_x", key_hash="x" * 64).pk,
+        "bob_membership": Membership.objects.get(user=personas["bob"], organisation=lantern).pk,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_persona_gets_the_expected_status(name, personas, objects):
+    kwargs, expected = MATRIX[name]
+    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    actual = {persona: client_for(personas[persona]).get(url).status_code for persona in PERSONAS}
+    assert actual == expected
+
+
+@pytest.mark.parametrize("name", ADMIN_SAMPLES)
+def test_the_admin_is_for_staff_only(name, personas):
+    url = reverse(name)
+    actual = {persona: client_for(personas[persona]).get(url).status_code for persona in PERSONAS}
+    assert actual == ADMIN_EXPECTED
