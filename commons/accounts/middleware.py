@@ -26,10 +26,15 @@ class RequireSecondFactorMiddleware:
             if user.needs_second_factor and not request.path.startswith(_ALLOWED_PREFIXES):
                 from allauth.mfa.models import Authenticator
 
-                if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                if not Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP
+                ).exists():
                     messages.warning(
                         request,
-                        _("Your role gives you access to sensitive data: set up a second factor to continue."),
+                        _(
+                            "Your role gives you access to sensitive data: "
+                            "set up a second factor to continue."
+                        ),
                     )
                     return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

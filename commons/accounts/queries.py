@@ -60,7 +60,11 @@ def pending_requests_for(user, organisation: Organisation) -> QuerySet[Membershi
 def memberships_of_user(user) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
 
 
 def api_tokens_for_user(user) -> QuerySet[ApiToken]:

@@ -10,7 +10,9 @@ def _membership(user, organisation: Organisation) -> Membership | None:
     if cache is None:
         cache = user._membership_cache = {}
     if organisation.pk not in cache:
-        cache[organisation.pk] = Membership.objects.filter(user=user, organisation=organisation).first()
+        cache[organisation.pk] = Membership.objects.filter(
+            user=user, organisation=organisation
+        ).first()
     return cache[organisation.pk]
 
 

@@ -66,7 +66,12 @@ def create_organisation(
         organisation.verified_by = verified_by
     organisation.full_clean()
     organisation.save()
-    record_audit(action=AuditEvent.Action.ORGANISATION_CREATED, actor=creator, target=organisation, request=request)
+    record_audit(
+        action=AuditEvent.Action.ORGANISATION_CREATED,
+        actor=creator,
+        target=organisation,
+        request=request,
+    )
     if creator is not None:
         Membership.objects.create(
             user=creator,
@@ -76,12 +81,16 @@ def create_organisation(
             decided_by=creator,
         )
     if verified_by is not None:
-        record_audit(action=AuditEvent.Action.ORGANISATION_VERIFIED, actor=verified_by, target=organisation)
+        record_audit(
+            action=AuditEvent.Action.ORGANISATION_VERIFIED, actor=verified_by, target=organisation
+        )
     return organisation
 
 
 @transaction.atomic
-def verify_organisation(*, organisation: Organisation, by: User, verified: bool = True, request=None) -> Organisation:
+def verify_organisation(
+    *, organisation: Organisation, by: User, verified: bool = True, request=None
+) -> Organisation:
     """Mark an organisation as verified (or withdraw it). Side effects: update, audit line."""
     organisation.verified_at = timezone.now() if verified else None
     organisation.verified_by = by if verified else None
@@ -105,7 +114,9 @@ def _admin_emails(organisation: Organisation) -> list[str]:
 
 
 @transaction.atomic
-def request_membership(*, user: User, organisation: Organisation, message: str = "", request=None) -> Membership:
+def request_membership(
+    *, user: User, organisation: Organisation, message: str = "", request=None
+) -> Membership:
     """Ask to join an organisation.
 
     Side effects: inserts a pending membership, an audit line, and (after commit) an
@@ -113,8 +124,15 @@ def request_membership(*, user: User, organisation: Organisation, message: str =
     """
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError(_("You have already asked to join or are a member."))
-    membership = Membership.objects.create(user=user, organisation=organisation, message=message[:500])
-    record_audit(action=AuditEvent.Action.MEMBERSHIP_REQUESTED, actor=user, target=organisation, request=request)
+    membership = Membership.objects.create(
+        user=user, organisation=organisation, message=message[:500]
+    )
+    record_audit(
+        action=AuditEvent.Action.MEMBERSHIP_REQUESTED,
+        actor=user,
+        target=organisation,
+        request=request,
+    )
     admins = _admin_emails(organisation)
     if admins:
         queue_templated_email(
@@ -124,14 +142,17 @@ def request_membership(*, user: User, organisation: Organisation, message: str =
                 "person": user,
                 "organisation": organisation,
                 "message": membership.message,
-                "url": settings.SITE_URL + reverse("accounts:members", kwargs={"slug": organisation.slug}),
+                "url": settings.SITE_URL
+                + reverse("accounts:members", kwargs={"slug": organisation.slug}),
             },
         )
     return membership
 
 
 @transaction.atomic
-def decide_membership(*, membership: Membership, by: User, approve: bool, request=None) -> Membership | None:
+def decide_membership(
+    *, membership: Membership, by: User, approve: bool, request=None
+) -> Membership | None:
     """Approve or turn down a pending request.
 
     Side effects: activates (approve) or deletes (reject) the membership, writes an audit
@@ -147,7 +168,9 @@ def decide_membership(*, membership: Membership, by: User, approve: bool, reques
     else:
         membership.delete()
     record_audit(
-        action=AuditEvent.Action.MEMBERSHIP_APPROVED if approve else AuditEvent.Action.MEMBERSHIP_REJECTED,
+        action=AuditEvent.Action.MEMBERSHIP_APPROVED
+        if approve
+        else AuditEvent.Action.MEMBERSHIP_REJECTED,
         actor=by,
         target=organisation,
         request=request,
@@ -172,7 +195,9 @@ def _ensure_another_admin(membership: Membership) -> None:
         role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
     ).exclude(pk=membership.pk)
     if not others.exists():
-        raise ValidationError(_("An organisation needs at least one admin. Appoint another admin first."))
+        raise ValidationError(
+            _("An organisation needs at least one admin. Appoint another admin first.")
+        )
 
 
 @transaction.atomic
@@ -212,7 +237,12 @@ def remove_member(*, membership: Membership, by: User, request=None) -> None:
 
 @transaction.atomic
 def invite_member(
-    *, organisation: Organisation, email: str, role: str = Membership.Role.MEMBER, by: User, request=None
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str = Membership.Role.MEMBER,
+    by: User,
+    request=None,
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail. Returns the invitation and the one-time token.
 
@@ -232,7 +262,11 @@ def invite_member(
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     record_audit(
-        action=AuditEvent.Action.INVITATION_SENT, actor=by, target=organisation, request=request, data={"email": email}
+        action=AuditEvent.Action.INVITATION_SENT,
+        actor=by,
+        target=organisation,
+        request=request,
+        data={"email": email},
     )
     queue_templated_email(
         to=[email],
@@ -261,18 +295,28 @@ def accept_invitation(*, invitation: Invitation, user: User, request=None) -> Me
     }
     if invitation.email.lower() not in addresses:
         raise ValidationError(
-            _("This invitation was sent to another e-mail address. Sign in with that address to accept it.")
+            _(
+                "This invitation was sent to another e-mail address. "
+                "Sign in with that address to accept it."
+            )
         )
     membership, _created = Membership.objects.update_or_create(
         user=user,
         organisation=invitation.organisation,
-        defaults={"role": invitation.role, "status": Membership.Status.ACTIVE, "decided_by": invitation.invited_by},
+        defaults={
+            "role": invitation.role,
+            "status": Membership.Status.ACTIVE,
+            "decided_by": invitation.invited_by,
+        },
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     record_audit(
-        action=AuditEvent.Action.INVITATION_ACCEPTED, actor=user, target=invitation.organisation, request=request
+        action=AuditEvent.Action.INVITATION_ACCEPTED,
+        actor=user,
+        target=invitation.organisation,
+        request=request,
     )
     return membership
 
@@ -309,7 +353,9 @@ def revoke_api_token(*, token: ApiToken, by: User, request=None) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        record_audit(action=AuditEvent.Action.TOKEN_REVOKED, actor=by, target=token, request=request)
+        record_audit(
+            action=AuditEvent.Action.TOKEN_REVOKED, actor=by, target=token, request=request
+        )
 
 
 def touch_api_token(*, token: ApiToken) -> None:

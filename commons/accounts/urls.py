@@ -15,10 +15,24 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/join/", views.organisation_join, name="organisation_join"),
     path("organisations/<slug:slug>/leave/", views.organisation_leave, name="organisation_leave"),
-    path("organisations/<slug:slug>/verify/", views.organisation_verify, name="organisation_verify"),
+    path(
+        "organisations/<slug:slug>/verify/", views.organisation_verify, name="organisation_verify"
+    ),
     path("organisations/<slug:slug>/members/", views.members, name="members"),
-    path("organisations/<slug:slug>/members/<int:membership_id>/decide/", views.member_decide, name="member_decide"),
-    path("organisations/<slug:slug>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
-    path("organisations/<slug:slug>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "organisations/<slug:slug>/members/<int:membership_id>/decide/",
+        views.member_decide,
+        name="member_decide",
+    ),
+    path(
+        "organisations/<slug:slug>/members/<int:membership_id>/role/",
+        views.member_role,
+        name="member_role",
+    ),
+    path(
+        "organisations/<slug:slug>/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]

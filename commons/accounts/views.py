@@ -41,7 +41,9 @@ def dashboard(request):
         "accounts/dashboard.html",
         {
             "memberships": queries.memberships_of_user(request.user),
-            "has_totp": Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists(),
+            "has_totp": Authenticator.objects.filter(
+                user=request.user, type=Authenticator.Type.TOTP
+            ).exists(),
         },
     )
 
@@ -82,7 +84,9 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.create_api_token(user=request.user, name=form.cleaned_data["name"], request=request)
+        _token, new_key = services.create_api_token(
+            user=request.user, name=form.cleaned_data["name"], request=request
+        )
         form = ApiTokenForm()
     return render(
         request,
@@ -115,7 +119,11 @@ def organisation_list(request):
     if country:
         organisations = organisations.filter(country=country)
     page = Paginator(organisations.order_by("name"), 50).get_page(request.GET.get("page"))
-    template = "accounts/partials/_organisation_rows.html" if request.htmx else "accounts/organisation_list.html"
+    template = (
+        "accounts/partials/_organisation_rows.html"
+        if request.htmx
+        else "accounts/organisation_list.html"
+    )
     return render(request, template, {"page": page, "q": q, "country": country})
 
 
@@ -126,7 +134,9 @@ def organisation_create(request):
         deny(request, reason="may not create organisations")
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.create_organisation(creator=request.user, request=request, **form.cleaned_data)
+        organisation = services.create_organisation(
+            creator=request.user, request=request, **form.cleaned_data
+        )
         messages.success(
             request,
             _("%(name)s has been created and you are its admin. Platform staff will verify it.")
@@ -140,7 +150,11 @@ def organisation_create(request):
 def organisation_detail(request, slug: str):
     organisation = queries.get_organisation_for_user(request, slug)
     user = request.user
-    membership = user.memberships.filter(organisation=organisation).first() if user.is_authenticated else None
+    membership = (
+        user.memberships.filter(organisation=organisation).first()
+        if user.is_authenticated
+        else None
+    )
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -165,9 +179,16 @@ def organisation_join(request, slug: str):
         messages.info(request, _("You have already asked to join or are a member."))
     elif form.is_valid():
         services.request_membership(
-            user=request.user, organisation=organisation, message=form.cleaned_data["message"], request=request
+            user=request.user,
+            organisation=organisation,
+            message=form.cleaned_data["message"],
+            request=request,
         )
-        messages.success(request, _("Your request has been sent to the admins of %(name)s.") % {"name": organisation.name})
+        messages.success(
+            request,
+            _("Your request has been sent to the admins of %(name)s.")
+            % {"name": organisation.name},
+        )
     return redirect(organisation)
 
 
@@ -191,7 +212,9 @@ def organisation_verify(request, slug: str):
     if not rules.can_verify_organisation(request.user):
         deny(request, target=organisation, reason="only staff verify organisations")
     verified = request.POST.get("verified", "1") == "1"
-    services.verify_organisation(organisation=organisation, by=request.user, verified=verified, request=request)
+    services.verify_organisation(
+        organisation=organisation, by=request.user, verified=verified, request=request
+    )
     messages.success(request, _("Verification updated."))
     return redirect(organisation)
 
@@ -203,7 +226,9 @@ def members(request, slug: str):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invite_member(organisation=organisation, by=request.user, request=request, **form.cleaned_data)
+            services.invite_member(
+                organisation=organisation, by=request.user, request=request, **form.cleaned_data
+            )
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
             return redirect("accounts:members", slug=slug)
         except ValidationError as error:
@@ -215,7 +240,9 @@ def members(request, slug: str):
             "organisation": organisation,
             "members": queries.members_of(request.user, organisation),
             "pending": queries.pending_requests_for(request.user, organisation),
-            "invitations": organisation.invitations.filter(accepted_at__isnull=True).order_by("-created_at"),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True).order_by(
+                "-created_at"
+            ),
             "form": form,
             "role_choices": Membership.Role.choices,
         },
@@ -224,7 +251,11 @@ def members(request, slug: str):
 
 def _membership_for_admin(request, slug: str, membership_id: int) -> Membership:
     organisation = queries.organisation_for_admin(request, slug)
-    return get_object_or_404(Membership.objects.select_related("user", "organisation"), pk=membership_id, organisation=organisation)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=membership_id,
+        organisation=organisation,
+    )
 
 
 @require_POST
@@ -233,11 +264,18 @@ def member_decide(request, slug: str, membership_id: int):
     membership = _membership_for_admin(request, slug, membership_id)
     approve = request.POST.get("decision") == "approve"
     try:
-        services.decide_membership(membership=membership, by=request.user, approve=approve, request=request)
+        services.decide_membership(
+            membership=membership, by=request.user, approve=approve, request=request
+        )
         if approve:
-            messages.success(request, _("%(person)s is now a member.") % {"person": membership.user})
+            messages.success(
+                request, _("%(person)s is now a member.") % {"person": membership.user}
+            )
         else:
-            messages.success(request, _("The request from %(person)s was turned down.") % {"person": membership.user})
+            messages.success(
+                request,
+                _("The request from %(person)s was turned down.") % {"person": membership.user},
+            )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect("accounts:members", slug=slug)
@@ -250,7 +288,12 @@ def member_role(request, slug: str, membership_id: int):
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            services.change_member_role(membership=membership, role=form.cleaned_data["role"], by=request.user, request=request)
+            services.change_member_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                by=request.user,
+                request=request,
+            )
             messages.success(request, _("Role updated."))
         except ValidationError as error:
             messages.error(request, _error_text(error))
@@ -271,7 +314,11 @@ def member_remove(request, slug: str, membership_id: int):
 
 @require_http_methods(["GET", "POST"])
 def invitation(request, token: str):
-    invitation = Invitation.objects.filter(token_hash=Invitation.hash_token(token)).select_related("organisation").first()
+    invitation = (
+        Invitation.objects.filter(token_hash=Invitation.hash_token(token))
+        .select_related("organisation")
+        .first()
+    )
     if invitation is None:
         raise Http404
     if request.method == "POST":
@@ -279,11 +326,10 @@ def invitation(request, token: str):
             return redirect(f"{reverse('account_login')}?next={request.path}")
         try:
             services.accept_invitation(invitation=invitation, user=request.user, request=request)
-            messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name})
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name}
+            )
             return redirect(invitation.organisation)
         except ValidationError as error:
             messages.error(request, _error_text(error))
     return render(request, "accounts/invitation.html", {"invitation": invitation})
-
-
-

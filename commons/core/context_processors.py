@@ -26,7 +26,11 @@ def platform(request):
         "DEMO_MODE": settings.DEMO_MODE,
         "LANGUAGE_BIDI": get_language_bidi(),
         "language_choices": [
-            {"code": code, "name": get_language_info(code)["name_local"], "current": code == current}
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "current": code == current,
+            }
             for code, _name in settings.LANGUAGES
         ],
         "nav_items": navigation(request.user) if hasattr(request, "user") else [],

@@ -29,20 +29,59 @@ class DemoPerson:
 
 
 PEOPLE = [
-    DemoPerson("alice", "alice@example.org", "Alice (demo)", "organisation admin",
-               "example-lantern-outreach-demo", "admin"),
-    DemoPerson("bob", "bob@example.org", "Bob (demo)", "member of Alice's organisation",
-               "example-lantern-outreach-demo"),
-    DemoPerson("carol", "carol@example.org", "Carol (demo)", "member of another organisation",
-               "placeholder-survivor-voices-demo", "admin"),
+    DemoPerson(
+        "alice",
+        "alice@example.org",
+        "Alice (demo)",
+        "organisation admin",
+        "example-lantern-outreach-demo",
+        "admin",
+    ),
+    DemoPerson(
+        "bob",
+        "bob@example.org",
+        "Bob (demo)",
+        "member of Alice's organisation",
+        "example-lantern-outreach-demo",
+    ),
+    DemoPerson(
+        "carol",
+        "carol@example.org",
+        "Carol (demo)",
+        "member of another organisation",
+        "placeholder-survivor-voices-demo",
+        "admin",
+    ),
     DemoPerson("dave", "dave@example.org", "Dave (demo)", "signed in, no organisation"),
-    DemoPerson("erin", "erin@example.org", "Erin (demo)", "waiting for Alice to approve her request",
-               "example-lantern-outreach-demo", status="pending"),
-    DemoPerson("mona", "moderator@example.org", "Mona (demo moderator)", "moderator", flags=("is_moderator",)),
-    DemoPerson("sam", "steward@example.org", "Sam (demo data steward)", "data steward (second factor required)",
-               flags=("is_data_steward",)),
-    DemoPerson("stella", "staff@example.org", "Stella (demo staff)", "platform staff (second factor required)",
-               flags=("is_staff", "is_superuser")),
+    DemoPerson(
+        "erin",
+        "erin@example.org",
+        "Erin (demo)",
+        "waiting for Alice to approve her request",
+        "example-lantern-outreach-demo",
+        status="pending",
+    ),
+    DemoPerson(
+        "mona",
+        "moderator@example.org",
+        "Mona (demo moderator)",
+        "moderator",
+        flags=("is_moderator",),
+    ),
+    DemoPerson(
+        "sam",
+        "steward@example.org",
+        "Sam (demo data steward)",
+        "data steward (second factor required)",
+        flags=("is_data_steward",),
+    ),
+    DemoPerson(
+        "stella",
+        "staff@example.org",
+        "Stella (demo staff)",
+        "platform staff (second factor required)",
+        flags=("is_staff", "is_superuser"),
+    ),
 ]
 
 
@@ -120,4 +159,8 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
                     "message": "Demo join request." if person.status == "pending" else "",
                 },
             )
-    return PEOPLE, password, {"organisations": Organisation.objects.filter(is_demo=True).count(), "new": created}
+    return (
+        PEOPLE,
+        password,
+        {"organisations": Organisation.objects.filter(is_demo=True).count(), "new": created},
+    )

@@ -54,17 +54,23 @@ def start_progress(*, label: str, owner=None, total: int | None = None) -> Progr
     return Progress.objects.create(label=label, owner=owner, total=total)
 
 
-def advance_progress(*, progress_id: int, by: int = 1, total: int | None = None, message: str = "") -> None:
+def advance_progress(
+    *, progress_id: int, by: int = 1, total: int | None = None, message: str = ""
+) -> None:
     """Move a running job forward with one conditional UPDATE (safe from many workers)."""
     changes: dict[str, Any] = {"done": F("done") + by, "status": Progress.Status.RUNNING}
     if total is not None:
         changes["total"] = total
     if message:
         changes["message"] = message[:500]
-    Progress.objects.filter(pk=progress_id).exclude(status__in=[Progress.Status.DONE, Progress.Status.FAILED]).update(**changes)
+    Progress.objects.filter(pk=progress_id).exclude(
+        status__in=[Progress.Status.DONE, Progress.Status.FAILED]
+    ).update(**changes)
 
 
-def finish_progress(*, progress_id: int, failed: bool = False, message: str = "", result_url: str = "") -> None:
+def finish_progress(
+    *, progress_id: int, failed: bool = False, message: str = "", result_url: str = ""
+) -> None:
     """Mark a job done or failed. Side effects: one UPDATE; a done job's count is completed."""
     with transaction.atomic():
         progress = Progress.objects.select_for_update().get(pk=progress_id)
@@ -83,7 +89,9 @@ def send_email(*, subject: str, body: str, to: list[str]) -> None:
     send_mail(subject, body, None, to)
 
 
-def queue_templated_email(*, to: list[str], template: str, context: dict, language: str | None = None) -> None:
+def queue_templated_email(
+    *, to: list[str], template: str, context: dict, language: str | None = None
+) -> None:
     """Render ``<template>_subject.txt`` / ``_body.txt`` in ``language`` and queue the mail.
 
     Side effects: after the surrounding transaction commits, enqueues one background task.

@@ -33,7 +33,9 @@ def audit_sign_in_failed(sender, credentials, request=None, **kwargs):
 @receiver(password_changed, dispatch_uid="audit_password_changed")
 @receiver(password_reset, dispatch_uid="audit_password_reset")
 def audit_password(sender, request, user, **kwargs):
-    record_audit(action=AuditEvent.Action.PASSWORD_CHANGED, actor=user, target=user, request=request)
+    record_audit(
+        action=AuditEvent.Action.PASSWORD_CHANGED, actor=user, target=user, request=request
+    )
 
 
 @receiver(authenticator_added, dispatch_uid="audit_mfa_added")

@@ -16,9 +16,12 @@ def test_the_openapi_schema_describes_the_api(db):
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "Freedom Commons API"
-    assert {"/api/v1/organisations", "/api/v1/organisations/{slug}", "/api/v1/me", "/api/v1/numbers"} <= set(
-        schema["paths"]
-    )
+    assert {
+        "/api/v1/organisations",
+        "/api/v1/organisations/{slug}",
+        "/api/v1/me",
+        "/api/v1/numbers",
+    } <= set(schema["paths"])
 
 
 def test_anonymous_callers_see_only_verified_organisations(lantern, harbour, staff):
@@ -66,7 +69,10 @@ def test_tokens_are_stored_hashed_and_revocable(dave):
 
 def test_a_person_cannot_revoke_someone_elses_token(dave, bob):
     token, _raw = create_api_token(user=bob, name="bob's")
-    assert client_for(dave).post(reverse("accounts:revoke_api_token", args=[token.pk])).status_code == 404
+    assert (
+        client_for(dave).post(reverse("accounts:revoke_api_token", args=[token.pk])).status_code
+        == 404
+    )
     token.refresh_from_db()
     assert token.revoked_at is None
 

@@ -1,5 +1,5 @@
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import hotp_value, format_hotp_value
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from commons.conftest import PASSWORD, client_for, with_totp
@@ -17,14 +17,18 @@ def _current_code(user) -> str:
 
 def test_it_signs_in_and_records_it(dave):
     client = client_for(None)
-    response = client.post(reverse("account_login"), {"login": "dave@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "dave@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:dashboard")).status_code == 200
     assert AuditEvent.objects.filter(action="auth.sign_in", actor=dave).exists()
 
 
 def test_it_records_failed_sign_ins_without_the_password(dave):
-    client_for(None).post(reverse("account_login"), {"login": "dave@example.org", "password": "wrong-guess-123"})
+    client_for(None).post(
+        reverse("account_login"), {"login": "dave@example.org", "password": "wrong-guess-123"}
+    )
     event = AuditEvent.objects.get(action="auth.sign_in_failed")
     assert event.target_label == "dave@example.org"
     assert "wrong-guess-123" not in str(event.data)
@@ -33,8 +37,12 @@ def test_it_records_failed_sign_ins_without_the_password(dave):
 def test_it_throttles_repeated_failed_sign_ins(dave):
     client = client_for(None)
     for _attempt in range(5):
-        client.post(reverse("account_login"), {"login": "dave@example.org", "password": "nope-nope-nope"})
-    response = client.post(reverse("account_login"), {"login": "dave@example.org", "password": PASSWORD})
+        client.post(
+            reverse("account_login"), {"login": "dave@example.org", "password": "nope-nope-nope"}
+        )
+    response = client.post(
+        reverse("account_login"), {"login": "dave@example.org", "password": PASSWORD}
+    )
     assert response.status_code in (200, 429)
     assert "Too many failed login attempts" in response.content.decode()
     assert client.get(reverse("accounts:dashboard")).status_code == 302
@@ -43,7 +51,9 @@ def test_it_throttles_repeated_failed_sign_ins(dave):
 def test_it_asks_for_the_second_factor(dave):
     with_totp(dave)
     client = client_for(None)
-    response = client.post(reverse("account_login"), {"login": "dave@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "dave@example.org", "password": PASSWORD}
+    )
     assert response["Location"] == reverse("mfa_authenticate")
     assert client.get(reverse("accounts:dashboard")).status_code == 302
     response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
@@ -97,8 +107,15 @@ def test_a_person_sees_and_ends_their_other_sessions(dave):
             {"login": "dave@example.org", "password": PASSWORD},
             HTTP_USER_AGENT=agent,
         )
-    page = laptop.get(reverse("usersessions_list"), HTTP_USER_AGENT="Laptop browser").content.decode()
+    page = laptop.get(
+        reverse("usersessions_list"), HTTP_USER_AGENT="Laptop browser"
+    ).content.decode()
     assert "Phone browser" in page
     laptop.post(reverse("usersessions_list"), HTTP_USER_AGENT="Laptop browser")
-    assert phone.get(reverse("accounts:dashboard"), HTTP_USER_AGENT="Phone browser").status_code == 302
-    assert laptop.get(reverse("accounts:dashboard"), HTTP_USER_AGENT="Laptop browser").status_code == 200
+    assert (
+        phone.get(reverse("accounts:dashboard"), HTTP_USER_AGENT="Phone browser").status_code == 302
+    )
+    assert (
+        laptop.get(reverse("accounts:dashboard"), HTTP_USER_AGENT="Laptop browser").status_code
+        == 200
+    )

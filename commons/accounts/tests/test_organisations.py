@@ -18,11 +18,15 @@ def test_it_creates_an_organisation_with_its_creator_as_admin(dave):
     membership = Membership.objects.get(user=dave, organisation=organisation)
     assert (membership.role, membership.status) == ("admin", "active")
     assert not organisation.is_verified
-    assert AuditEvent.objects.filter(action="organisation.created", target_id=str(organisation.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="organisation.created", target_id=str(organisation.pk)
+    ).exists()
 
 
 def test_it_shows_form_errors_and_creates_nothing_on_bad_input(dave):
-    response = client_for(dave).post(reverse("accounts:organisation_create"), {"name": "", "country": "XX"})
+    response = client_for(dave).post(
+        reverse("accounts:organisation_create"), {"name": "", "country": "XX"}
+    )
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert "Select a valid choice" in response.content.decode()
@@ -51,10 +55,13 @@ def test_it_escapes_hostile_names(dave):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_join_request_is_approved_by_the_org_admin(alice, dave, lantern, django_capture_on_commit_callbacks):
+def test_join_request_is_approved_by_the_org_admin(
+    alice, dave, lantern, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(dave).post(
-            reverse("accounts:organisation_join", args=[lantern.slug]), {"message": "I run our Chiang Mai office."}
+            reverse("accounts:organisation_join", args=[lantern.slug]),
+            {"message": "I run our Chiang Mai office."},
         )
     assert response.status_code == 302
     membership = Membership.objects.get(user=dave, organisation=lantern)
@@ -62,12 +69,15 @@ def test_join_request_is_approved_by_the_org_admin(alice, dave, lantern, django_
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
     assert "I run our Chiang Mai office." in mail.outbox[0].body
 
-    members_page = client_for(alice).get(reverse("accounts:members", args=[lantern.slug])).content.decode()
+    members_page = (
+        client_for(alice).get(reverse("accounts:members", args=[lantern.slug])).content.decode()
+    )
     assert "dave@example.org" in members_page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(alice).post(
-            reverse("accounts:member_decide", args=[lantern.slug, membership.pk]), {"decision": "approve"}
+            reverse("accounts:member_decide", args=[lantern.slug, membership.pk]),
+            {"decision": "approve"},
         )
     membership.refresh_from_db()
     assert membership.status == "active"
@@ -79,7 +89,10 @@ def test_join_request_is_approved_by_the_org_admin(alice, dave, lantern, django_
 
 def test_a_turned_down_request_is_removed(alice, dave, lantern):
     membership = Membership.objects.create(user=dave, organisation=lantern)
-    client_for(alice).post(reverse("accounts:member_decide", args=[lantern.slug, membership.pk]), {"decision": "reject"})
+    client_for(alice).post(
+        reverse("accounts:member_decide", args=[lantern.slug, membership.pk]),
+        {"decision": "reject"},
+    )
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert AuditEvent.objects.filter(action="membership.rejected").exists()
 
@@ -87,7 +100,8 @@ def test_a_turned_down_request_is_removed(alice, dave, lantern):
 def test_a_plain_member_cannot_approve_requests(bob, dave, lantern):
     membership = Membership.objects.create(user=dave, organisation=lantern)
     response = client_for(bob).post(
-        reverse("accounts:member_decide", args=[lantern.slug, membership.pk]), {"decision": "approve"}
+        reverse("accounts:member_decide", args=[lantern.slug, membership.pk]),
+        {"decision": "approve"},
     )
     assert response.status_code == 403
     membership.refresh_from_db()
@@ -98,14 +112,18 @@ def test_a_plain_member_cannot_approve_requests(bob, dave, lantern):
 
 def test_an_admin_of_another_organisation_cannot_manage_members(carol, bob, lantern):
     membership = Membership.objects.get(user=bob, organisation=lantern)
-    response = client_for(carol).post(reverse("accounts:member_remove", args=[lantern.slug, membership.pk]))
+    response = client_for(carol).post(
+        reverse("accounts:member_remove", args=[lantern.slug, membership.pk])
+    )
     assert response.status_code == 403
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
 def test_role_changes_are_audited(alice, bob, lantern):
     membership = Membership.objects.get(user=bob, organisation=lantern)
-    client_for(alice).post(reverse("accounts:member_role", args=[lantern.slug, membership.pk]), {"role": "admin"})
+    client_for(alice).post(
+        reverse("accounts:member_role", args=[lantern.slug, membership.pk]), {"role": "admin"}
+    )
     membership.refresh_from_db()
     assert membership.role == "admin"
     event = AuditEvent.objects.get(action="role.changed")
@@ -115,10 +133,14 @@ def test_role_changes_are_audited(alice, bob, lantern):
 def test_the_last_admin_cannot_leave_or_be_demoted(alice, lantern):
     membership = Membership.objects.get(user=alice, organisation=lantern)
     response = client_for(alice).post(
-        reverse("accounts:member_role", args=[lantern.slug, membership.pk]), {"role": "member"}, follow=True
+        reverse("accounts:member_role", args=[lantern.slug, membership.pk]),
+        {"role": "member"},
+        follow=True,
     )
     assert "at least one admin" in response.content.decode()
-    response = client_for(alice).post(reverse("accounts:organisation_leave", args=[lantern.slug]), follow=True)
+    response = client_for(alice).post(
+        reverse("accounts:organisation_leave", args=[lantern.slug]), follow=True
+    )
     assert "at least one admin" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == "admin"
@@ -137,7 +159,9 @@ def test_members_are_listed_to_members_only(alice, bob, carol, lantern):
 
 def test_unverified_organisations_are_hidden_from_anonymous_visitors(lantern, staff):
     assert client_for(None).get(lantern.get_absolute_url()).status_code == 404
-    client_for(staff).post(reverse("accounts:organisation_verify", args=[lantern.slug]), {"verified": "1"})
+    client_for(staff).post(
+        reverse("accounts:organisation_verify", args=[lantern.slug]), {"verified": "1"}
+    )
     lantern.refresh_from_db()
     assert lantern.verified_by == staff
     assert client_for(None).get(lantern.get_absolute_url()).status_code == 200
@@ -150,9 +174,14 @@ def test_only_staff_verify_organisations(alice, lantern):
     assert not lantern.is_verified
 
 
-def test_invitation_by_email_makes_the_invitee_a_member(alice, lantern, django_capture_on_commit_callbacks):
+def test_invitation_by_email_makes_the_invitee_a_member(
+    alice, lantern, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(alice).post(reverse("accounts:members", args=[lantern.slug]), {"email": "Nok@Example.org", "role": "member"})
+        client_for(alice).post(
+            reverse("accounts:members", args=[lantern.slug]),
+            {"email": "Nok@Example.org", "role": "member"},
+        )
     invitation = Invitation.objects.get()
     assert invitation.email == "nok@example.org"
     assert mail.outbox[0].to == ["nok@example.org"]

@@ -18,7 +18,8 @@ def _confirmation_link(message) -> str:
 def test_it_signs_up_confirms_the_address_and_signs_in(db):
     client = client_for(None)
     response = client.post(
-        reverse("account_signup"), {"email": "new@example.org", "password1": STRONG, "password2": STRONG}
+        reverse("account_signup"),
+        {"email": "new@example.org", "password1": STRONG, "password2": STRONG},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -26,14 +27,18 @@ def test_it_signs_up_confirms_the_address_and_signs_in(db):
     assert mail.outbox[0].to == ["new@example.org"]
 
     # Until the address is confirmed the person cannot sign in.
-    response = client_for(None).post(reverse("account_login"), {"login": "new@example.org", "password": STRONG})
+    response = client_for(None).post(
+        reverse("account_login"), {"login": "new@example.org", "password": STRONG}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
 
     link = _confirmation_link(mail.outbox[0])
     confirm_page = client.get(link, follow=True)
     assert "new@example.org" in confirm_page.content.decode()
-    response = client.post(confirm_page.redirect_chain[-1][0] if confirm_page.redirect_chain else link)
+    response = client.post(
+        confirm_page.redirect_chain[-1][0] if confirm_page.redirect_chain else link
+    )
     assert response.status_code == 302
     dashboard = client.get(reverse("accounts:dashboard"))
     assert dashboard.status_code == 200
@@ -50,7 +55,8 @@ def test_it_signs_up_confirms_the_address_and_signs_in(db):
 )
 def test_it_rejects_weak_passwords(db, password, message):
     response = client_for(None).post(
-        reverse("account_signup"), {"email": "weak@example.org", "password1": password, "password2": password}
+        reverse("account_signup"),
+        {"email": "weak@example.org", "password1": password, "password2": password},
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -64,7 +70,8 @@ def test_it_rejects_breached_passwords_when_the_check_is_on(db, settings, monkey
     # The range API is not reachable from tests; answer as it would for a breached password.
     monkeypatch.setattr(api.PwnedPasswords, "check_password", lambda self, password: 5_000)
     response = client_for(None).post(
-        reverse("account_signup"), {"email": "b@example.org", "password1": STRONG, "password2": STRONG}
+        reverse("account_signup"),
+        {"email": "b@example.org", "password1": STRONG, "password2": STRONG},
     )
     assert response.status_code == 200
     assert "This password has appeared in 5000 data breaches." in response.content.decode()
@@ -72,7 +79,9 @@ def test_it_rejects_breached_passwords_when_the_check_is_on(db, settings, monkey
 
 
 def test_password_reset_sends_a_link(dave):
-    response = client_for(None).post(reverse("account_reset_password"), {"email": "dave@example.org"})
+    response = client_for(None).post(
+        reverse("account_reset_password"), {"email": "dave@example.org"}
+    )
     assert response.status_code == 302
     assert mail.outbox[0].to == ["dave@example.org"]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
@@ -85,7 +94,11 @@ def test_the_confirmation_mail_is_written_by_the_console_backend_in_demo_mode():
     code = "from django.conf import settings; print(settings.EMAIL_BACKEND)"
     env = {"DEBUG": "true", "PATH": "", "EMAIL_BACKEND": ""}
     out = subprocess.run(
-        [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='commons.settings'; {code}"],
+        [
+            sys.executable,
+            "-c",
+            f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='commons.settings'; {code}",
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -28,7 +28,9 @@ def signed_out_only(status=200, signed_in=302):
 
 
 def only(allowed: set[str], *, denied=403, anonymous=302, status=200):
-    return {p: status if p in allowed else (anonymous if p == "anonymous" else denied) for p in PERSONAS}
+    return {
+        p: status if p in allowed else (anonymous if p == "anonymous" else denied) for p in PERSONAS
+    }
 
 
 # url name -> (kwargs, expected status per persona)
@@ -76,9 +78,15 @@ MATRIX = {
     "accounts:organisation_leave": ({"slug": "lantern"}, everyone(405)),
     "accounts:organisation_verify": ({"slug": "lantern"}, everyone(405)),
     "accounts:members": ({"slug": "lantern"}, only({"alice", "staff"})),
-    "accounts:member_decide": ({"slug": "lantern", "membership_id": "bob_membership"}, everyone(405)),
+    "accounts:member_decide": (
+        {"slug": "lantern", "membership_id": "bob_membership"},
+        everyone(405),
+    ),
     "accounts:member_role": ({"slug": "lantern", "membership_id": "bob_membership"}, everyone(405)),
-    "accounts:member_remove": ({"slug": "lantern", "membership_id": "bob_membership"}, everyone(405)),
+    "accounts:member_remove": (
+        {"slug": "lantern", "membership_id": "bob_membership"},
+        everyone(405),
+    ),
     "accounts:invitation": ({"token": "not-a-token"}, everyone(404)),
     # API
     "api-v1:openapi-json": ({}, everyone(200)),
@@ -90,7 +98,11 @@ MATRIX = {
     "api-v1:api-root": ({}, everyone(404)),
 }
 
-ADMIN_SAMPLES = ["admin:index", "admin:accounts_user_changelist", "admin:accounts_organisation_changelist"]
+ADMIN_SAMPLES = [
+    "admin:index",
+    "admin:accounts_user_changelist",
+    "admin:accounts_organisation_changelist",
+]
 ADMIN_EXPECTED = {**only({"staff"}, denied=302), "anonymous": 302}
 DEBUG_ONLY = {""}  # the media-file route only exists with DEBUG on
 
@@ -119,7 +131,9 @@ def objects(personas, lantern):
 
     return {
         "progress": start_progress(label="Import", owner=personas["dave"]).pk,
-        "token": ApiToken.objects.create(user=personas["bob"], name="t", key_prefix="fc_x", key_hash="x" * 64).pk,
+        "token": ApiToken.objects.create(
+            user=personas["bob"], name="t", key_prefix="fc_x", key_hash="x" * 64
+        ).pk,
         "bob_membership": Membership.objects.get(user=personas["bob"], organisation=lantern).pk,
     }
 

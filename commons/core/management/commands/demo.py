@@ -15,9 +15,13 @@ class Command(BaseCommand):
         if not (settings.DEMO_MODE or settings.DEBUG):
             raise CommandError("Demo data is only loaded with COMMONS_DEMO=true or DEBUG=true.")
         people, password, counts = load_demo()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {counts['organisations']} organisations."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {counts['organisations']} organisations.")
+        )
         self.stdout.write("")
-        self.stdout.write("Demo sign-ins (demo mode only; every demo person has the same password):")
+        self.stdout.write(
+            "Demo sign-ins (demo mode only; every demo person has the same password):"
+        )
         for person in people:
             self.stdout.write(f"  {person.email:<24} {person.role}")
         self.stdout.write(f"  password: {password}")

@@ -32,8 +32,12 @@ class Command(BaseCommand):
     help = "Serve the platform for development and demos (Django's server plus a task worker)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
-        parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port to listen on (default 8000)."
+        )
         parser.add_argument("--reload", action="store_true", help="Restart when the code changes.")
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not run background tasks in this process."

@@ -1,0 +1,62 @@
+import pytest
+from django.urls import reverse
+
+from commons.conftest import client_for
+from commons.core.models import AuditEvent
+from commons.core.services import record_audit
+
+
+def test_audit_events_cannot_be_changed_or_deleted(dave):
+    event = record_audit(action=AuditEvent.Action.EXPORT, actor=dave, target=dave, data={"rows": 3})
+    event.data = {"rows": 0}
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    assert AuditEvent.objects.get(pk=event.pk).data == {"rows": 3}
+
+
+def test_failed_authorisations_are_recorded_with_who_and_where(bob, lantern):
+    client_for(bob).get(reverse("accounts:members", args=[lantern.slug]))
+    event = AuditEvent.objects.get(action="access.denied")
+    assert event.actor == bob
+    assert event.target_label == "Lantern Outreach"
+    assert event.data["path"] == "/organisations/lantern/members/"
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_platform_role_changes_are_recorded(dave, staff):
+    from commons.accounts.services import set_platform_role
+
+    set_platform_role(user=dave, role="data_steward", value=True, by=staff)
+    dave.refresh_from_db()
+    assert dave.is_data_steward
+    event = AuditEvent.objects.get(action="role.changed")
+    assert (event.actor, event.target_label, event.data) == (
+        staff,
+        str(dave),
+        {"role": "data_steward", "from": False, "to": True},
+    )
+
+
+def test_role_changes_in_the_admin_are_recorded_too(dave, staff):
+    client = client_for(staff)
+    url = reverse("admin:accounts_user_change", args=[dave.pk])
+    response = client.post(
+        url,
+        {
+            "email": dave.email,
+            "name": dave.name,
+            "language": "",
+            "is_active": "on",
+            "is_moderator": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="role.changed")
+    assert event.data == {"role": "moderator", "from": False, "to": True}
+    assert event.actor == staff

@@ -1,0 +1,51 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from commons.conftest import client_for
+
+HOME_HEADING = "Together against modern slavery and human trafficking"
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES if code != "en"])
+def test_every_language_has_a_translated_interface(code):
+    with translation.override(code):
+        assert translation.gettext(HOME_HEADING) != HOME_HEADING
+        assert translation.gettext("Organisations") != "Organisations"
+
+
+def test_switching_language_changes_the_page_and_is_remembered_on_the_account(dave):
+    client = client_for(dave)
+    response = client.post(
+        reverse("accounts:switch_language"), {"language": "th", "next": "/organisations/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/organisations/"
+    dave.refresh_from_db()
+    assert dave.language == "th"
+    page = client.get(reverse("home")).content.decode()
+    assert '<html lang="th" dir="ltr">' in page
+    with translation.override("th"):
+        assert translation.gettext(HOME_HEADING) in page
+    # A new browser (no cookie) signed in as dave gets Thai too.
+    assert '<html lang="th"' in client_for(dave).get(reverse("home")).content.decode()
+
+
+def test_arabic_pages_run_right_to_left(db):
+    client = client_for(None)
+    client.post(reverse("accounts:switch_language"), {"language": "ar"})
+    assert '<html lang="ar" dir="rtl">' in client.get(reverse("home")).content.decode()
+
+
+def test_it_does_not_redirect_to_another_site(db):
+    response = client_for(None).post(
+        reverse("accounts:switch_language"), {"language": "fr", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_an_unknown_language_is_ignored(db):
+    client = client_for(None)
+    client.post(reverse("accounts:switch_language"), {"language": "xx"})
+    assert '<html lang="en"' in client.get(reverse("home")).content.decode()
