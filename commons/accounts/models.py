@@ -1,7 +1,6 @@
 import hashlib
 import secrets
 
-import pycountry
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -12,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commons.core.models import TimeStampedModel
-
-COUNTRY_CHOICES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
+from commons.lib.geo import COUNTRY_CHOICES
 
 
 class UserManager(BaseUserManager):

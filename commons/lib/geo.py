@@ -1,0 +1,36 @@
+"""Countries from the offline ISO 3166 data of pycountry, named in the reader's language."""
+
+import gettext
+from functools import cache
+
+import pycountry
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
+
+@cache
+def _catalogue(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language.replace("-", "_")], fallback=True
+    )
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """The common name of a country in ``language`` (default: the active language)."""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return code
+    english = getattr(country, "common_name", None) or country.name
+    translated = _catalogue(language or get_language() or "en").gettext(country.name)
+    return english if translated == country.name else translated
+
+
+lazy_country_name = lazy(country_name, str)
+
+COUNTRY_CHOICES = sorted(
+    ((c.alpha_2, lazy_country_name(c.alpha_2)) for c in pycountry.countries),
+    key=lambda choice: (
+        getattr(pycountry.countries.get(alpha_2=choice[0]), "common_name", None)
+        or pycountry.countries.get(alpha_2=choice[0]).name
+    ),
+)
