@@ -204,7 +204,9 @@ LANGUAGES = [
     ("fr", _("French")),
     ("ar", _("Arabic")),
 ]
-LOCALE_PATHS = [BASE_DIR / "commons" / "locale"]
+# Our own catalogues first; locale_vendor/ adds languages third-party apps lack (allauth
+# has no Khmer, Burmese or Vietnamese).
+LOCALE_PATHS = [BASE_DIR / "commons" / "locale", BASE_DIR / "commons" / "locale_vendor"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
