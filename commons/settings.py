@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "commons.accounts.middleware.UserLanguageMiddleware",
     "commons.accounts.middleware.RequireSecondFactorMiddleware",
 ]
 

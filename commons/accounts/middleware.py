@@ -5,36 +5,45 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 # Pages a steward or staff member must still reach before a second factor is set up.
-_ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/", "/healthz")
+_ALLOWED_PREFIXES = ("/accounts/", "/language/", "/static/", "/media/", "/healthz")
 
 
-class RequireSecondFactorMiddleware:
-    """Send data stewards and staff to set up a second factor before anything else.
-
-    Also applies a signed-in person's saved interface language.
-    """
+class UserLanguageMiddleware:
+    """Apply a signed-in person's saved interface language on every device they use."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated:
-            if user.language and user.language != translation.get_language():
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
-            if user.needs_second_factor and not request.path.startswith(_ALLOWED_PREFIXES):
-                from allauth.mfa.models import Authenticator
+        if user.is_authenticated and user.language and user.language != translation.get_language():
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
 
-                if not Authenticator.objects.filter(
-                    user=user, type=Authenticator.Type.TOTP
-                ).exists():
-                    messages.warning(
-                        request,
-                        _(
-                            "Your role gives you access to sensitive data: "
-                            "set up a second factor to continue."
-                        ),
-                    )
-                    return redirect(reverse("mfa_activate_totp"))
+
+class RequireSecondFactorMiddleware:
+    """Send data stewards and staff to set up a second factor before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.needs_second_factor
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                messages.warning(
+                    request,
+                    _(
+                        "Your role gives you access to sensitive data: "
+                        "set up a second factor to continue."
+                    ),
+                )
+                return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -87,7 +87,7 @@ def test_password_reset_sends_a_link(dave):
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
-def test_the_confirmation_mail_is_written_by_the_console_backend_in_demo_mode():
+def test_with_debug_on_mail_is_printed_to_the_console():
     import subprocess
     import sys
 
