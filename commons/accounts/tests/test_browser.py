@@ -50,7 +50,7 @@ def _allow_orm_next_to_playwright():
 @pytest.fixture(scope="module")
 def browser(_allow_orm_next_to_playwright):
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is not installed")
+        pytest.fail(f"{CHROMIUM} is not installed: run `make browser` (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
