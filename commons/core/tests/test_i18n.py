@@ -49,3 +49,14 @@ def test_an_unknown_language_is_ignored(db):
     client = client_for(None)
     client.post(reverse("accounts:switch_language"), {"language": "xx"})
     assert '<html lang="en"' in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("code", ["km", "my", "vi", "th"])
+def test_the_sign_in_page_speaks_every_language_of_the_region(db, code):
+    client = client_for(None)
+    client.post(reverse("accounts:switch_language"), {"language": code})
+    page = client.get(reverse("account_login")).content.decode()
+    with translation.override(code):
+        sign_in = translation.gettext("Sign In")
+    assert sign_in != "Sign In"
+    assert sign_in in page
