@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "commons.core",
     "commons.accounts",
+    "commons.directory",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("progress/<int:progress_id>/", core_views.progress, name="progress"),
     path("accounts/", include("allauth.urls")),
     path("", include("commons.accounts.urls")),
+    path("", include("commons.directory.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commons.core.models import TimeStampedModel
+from commons.directory.vocabularies import OrganisationType
 from commons.lib.geo import COUNTRY_CHOICES
 
 
@@ -82,20 +83,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Organisation(TimeStampedModel):
-    class Type(models.TextChoices):
-        NGO = "ngo", _("NGO / civil-society organisation")
-        SURVIVOR_LED = "survivor_led", _("Survivor-led organisation")
-        FAITH_BASED = "faith_based", _("Faith-based organisation")
-        NETWORK = "network", _("Network or coalition")
-        GOVERNMENT = "government", _("Government")
-        LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
-        INTERNATIONAL = "international", _("UN / international organisation")
-        LEGAL_SERVICE = "legal_service", _("Legal service")
-        HEALTH_SERVICE = "health_service", _("Health service")
-        PRIVATE_SECTOR = "private_sector", _("Private sector")
-        ACADEMIC = "academic", _("Academic / research")
-        MEDIA = "media", _("Media")
-        DONOR = "donor", _("Donor / foundation")
+    Type = OrganisationType
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)

@@ -8,14 +8,19 @@ from commons.accounts.models import ApiToken, Membership, Organisation
 from commons.core.errors import deny
 
 
-def organisations_for_user(user) -> QuerySet[Organisation]:
+def visible_organisations(user) -> QuerySet[Organisation]:
     """Verified organisations are public. Unverified ones are shown to signed-in people
     (marked as such), so that a new organisation can be found and joined, but not to
     anonymous visitors or search engines."""
     organisations = Organisation.objects.all()
     if not user.is_authenticated:
         organisations = organisations.filter(verified_at__isnull=False)
-    return organisations.annotate(
+    return organisations
+
+
+def organisations_for_user(user) -> QuerySet[Organisation]:
+    """Visible organisations with their number of active members."""
+    return visible_organisations(user).annotate(
         member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE))
     )
 

@@ -84,6 +84,9 @@ def create_organisation(
         record_audit(
             action=AuditEvent.Action.ORGANISATION_VERIFIED, actor=verified_by, target=organisation
         )
+    from commons.directory.services import save_profile
+
+    save_profile(organisation=organisation, by=creator)
     return organisation
 
 

@@ -22,6 +22,7 @@ from commons.accounts.forms import (
 )
 from commons.accounts.models import Invitation, Membership
 from commons.core.errors import deny
+from commons.directory.queries import organisation_profile
 
 
 def _error_text(error: ValidationError) -> str:
@@ -166,6 +167,7 @@ def organisation_detail(request, slug: str):
             "can_request": rules.can_request_membership(user, organisation),
             "can_verify": rules.can_verify_organisation(user),
             "join_form": JoinRequestForm(),
+            "directory": organisation_profile(user, organisation),
         },
     )
 

@@ -13,7 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from commons.directory.services import save_profile
+
 FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_VOCABULARIES = ("four_ps", "services", "exploitation", "populations", "sectors", "languages")
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,19 @@ def demo_password() -> str:
     return password
 
 
+def _load_profile(organisation, row: dict) -> None:
+    save_profile(
+        organisation=organisation,
+        profile_fields={
+            "description": row.get("description", ""),
+            "founded": row.get("founded"),
+            "size": row.get("size", ""),
+        },
+        terms={vocabulary: row.get(vocabulary, []) for vocabulary in DEMO_VOCABULARIES},
+        presences=[{"country": code} for code in row.get("countries_of_operation", [])],
+    )
+
+
 def _organisations() -> list[dict]:
     rows = []
     for name in ("demo_organisations.json", "demo_fictional_organisations.json"):
@@ -131,8 +147,9 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
 
     created = 0
     now = timezone.now()
-    for row in _organisations():
-        _organisation, was_created = Organisation.objects.get_or_create(
+    rows = _organisations()
+    for row in rows:
+        organisation, was_created = Organisation.objects.get_or_create(
             slug=row["slug"],
             defaults={
                 "name": row["name"],
@@ -147,6 +164,13 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
             },
         )
         created += was_created
+        if was_created:
+            _load_profile(organisation, row)
+    by_slug = {o.slug: o for o in Organisation.objects.filter(slug__in=[r["slug"] for r in rows])}
+    for row in rows:
+        networks = [by_slug[slug] for slug in row.get("networks", []) if slug in by_slug]
+        if networks and not by_slug[row["slug"]].networks.exists():
+            save_profile(organisation=by_slug[row["slug"]], networks=networks)
 
     for person in PEOPLE:
         if person.organisation:

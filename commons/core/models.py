@@ -30,6 +30,8 @@ class AuditEvent(models.Model):
         ROLE_CHANGED = "role.changed", _("Role changed")
         ORGANISATION_CREATED = "organisation.created", _("Organisation created")
         ORGANISATION_VERIFIED = "organisation.verified", _("Organisation verified")
+        ORGANISATION_UPDATED = "organisation.updated", _("Organisation profile updated")
+        ORGANISATIONS_MERGED = "organisation.merged", _("Organisations merged")
         MEMBERSHIP_REQUESTED = "membership.requested", _("Membership requested")
         MEMBERSHIP_APPROVED = "membership.approved", _("Membership approved")
         MEMBERSHIP_REJECTED = "membership.rejected", _("Membership rejected")

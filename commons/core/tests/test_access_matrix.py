@@ -88,6 +88,9 @@ MATRIX = {
         everyone(405),
     ),
     "accounts:invitation": ({"token": "not-a-token"}, everyone(404)),
+    # directory
+    "directory:search": ({}, everyone(200)),
+    "directory:edit": ({"slug": "lantern"}, only({"alice", "staff"})),
     # API
     "api-v1:openapi-json": ({}, everyone(200)),
     "api-v1:openapi-view": ({}, everyone(200)),

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "commons.directory"
+    label = "directory"
+    verbose_name = _("Directory")
+    navigation = [(10, _("Directory"), "directory:search", "all")]

@@ -1,0 +1,186 @@
+import re
+
+import phonenumbers
+import pycountry
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from commons.accounts.models import Organisation
+from commons.directory import vocabularies as v
+from commons.directory.models import Profile
+from commons.directory.queries import FACETS, SORTS, SearchQuery
+from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.languages import LANGUAGE_CHOICES, is_language
+
+_COUNTRIES = {code for code, _name in COUNTRY_CHOICES}
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+MAX_VALUES_PER_FACET = 50
+
+
+def _valid(facet_name: str, code: str) -> bool:
+    facet = next(f for f in FACETS if f.name == facet_name)
+    if facet.vocabulary is not None:
+        return code in facet.vocabulary.values
+    if facet_name in {"country", "hq"}:
+        return code in _COUNTRIES
+    if facet_name == "languages":
+        return is_language(code)
+    return bool(_SLUG.match(code))  # network: an organisation's slug
+
+
+def parse_search(params: QueryDict) -> SearchQuery:
+    """Read a search from a query string. Unknown values are dropped, never an error:
+    shared links must keep working after a vocabulary or a country list changes."""
+    filters = {}
+    for facet in FACETS:
+        codes = []
+        for raw in params.getlist(facet.name)[:MAX_VALUES_PER_FACET]:
+            code = raw.strip().upper() if facet.name in {"country", "hq"} else raw.strip()
+            if code and code not in codes and _valid(facet.name, code):
+                codes.append(code)
+        if codes:
+            filters[facet.name] = codes
+    sort = params.get("sort", "relevance")
+    try:
+        page = max(1, int(params.get("page", "1")))
+    except ValueError:
+        page = 1
+    return SearchQuery(
+        q=params.get("q", "").strip()[:200],
+        filters=filters,
+        verified=params.get("verified") in {"1", "on", "true"},
+        frontline=params.get("frontline") in {"1", "on", "true"},
+        sort=sort if sort in SORTS else "relevance",
+        page=page,
+    )
+
+
+# --- Editing a profile ----------------------------------------------------------------
+
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+LOGO_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
+
+
+def _checkboxes(label, vocabulary) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, required=False, choices=vocabulary.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class OrganisationProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown: **bold**, *italic*, lists and links. No images or HTML."),
+    )
+    logo = forms.ImageField(
+        label=_("Logo"), required=False, help_text=_("PNG, JPEG, WebP or GIF, at most 2 MB.")
+    )
+    founded = forms.IntegerField(
+        label=_("Founding year"), required=False, min_value=1800, max_value=2100
+    )
+    size = forms.ChoiceField(
+        label=_("Size"), required=False, choices=[("", "—"), *v.SizeBand.choices]
+    )
+    four_ps = _checkboxes(_("The 4Ps"), v.FourP)
+    services = _checkboxes(_("Services"), v.Service)
+    exploitation = _checkboxes(_("Forms of exploitation addressed"), v.Exploitation)
+    populations = _checkboxes(_("Populations served"), v.Population)
+    sectors = _checkboxes(_("Industrial sectors"), v.Sector)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages worked in"),
+        required=False,
+        choices=LANGUAGE_CHOICES,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    networks = forms.ModelMultipleChoiceField(
+        label=_("Networks and coalitions it belongs to"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "country", "type", "website", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    TERM_FIELDS = ("four_ps", "services", "exploitation", "populations", "sectors", "languages")
+
+    def __init__(self, *args, profile: Profile, terms: dict[str, list[str]], networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["networks"].queryset = networks.exclude(pk=self.instance.pk).order_by("name")
+        if not self.is_bound:
+            self.initial.update(
+                description=profile.description,
+                founded=profile.founded,
+                size=profile.size,
+                logo=profile.logo,
+                networks=list(Organisation.objects.filter(network_members__member=self.instance)),
+                **{name: terms.get(name, []) for name in self.TERM_FIELDS},
+            )
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo or not hasattr(logo, "image"):
+            return logo
+        if logo.size > MAX_LOGO_BYTES:
+            raise ValidationError(_("The logo is larger than 2 MB."))
+        if logo.image.format not in LOGO_FORMATS:
+            raise ValidationError(_("Upload a PNG, JPEG, WebP or GIF image."))
+        return logo
+
+
+class PresenceForm(forms.Form):
+    country = forms.ChoiceField(
+        label=_("Country"), choices=[("", "—"), *Organisation._meta.get_field("country").choices]
+    )
+    subdivision = forms.CharField(
+        label=_("Province or state (ISO 3166-2 code)"),
+        required=False,
+        max_length=8,
+        help_text=_("e.g. TH-50"),
+    )
+    locality = forms.CharField(label=_("Town or city"), required=False, max_length=120)
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("subdivision") or "").strip().upper()
+        if code:
+            subdivision = pycountry.subdivisions.get(code=code)
+            if subdivision is None or subdivision.country_code != data.get("country"):
+                self.add_error(
+                    "subdivision", _("This is not a province or state of the chosen country.")
+                )
+            data["subdivision"] = code
+        return data
+
+
+class HotlineForm(forms.Form):
+    number = forms.CharField(
+        label=_("Number"), max_length=32, help_text=_("International format, e.g. +66 2 123 4567")
+    )
+    label = forms.CharField(label=_("What it is for"), required=False, max_length=120)
+    hours = forms.CharField(label=_("Hours"), required=False, max_length=120)
+    channels = _checkboxes(_("Channels"), v.HotlineChannel)
+
+    def clean_number(self):
+        raw = self.cleaned_data["number"]
+        try:
+            number = phonenumbers.parse(raw, None)
+        except phonenumbers.NumberParseException:
+            raise ValidationError(
+                _("Write the number in international format, starting with + and the country code.")
+            ) from None
+        if not phonenumbers.is_valid_number(number):
+            raise ValidationError(_("This is not a valid phone number."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+PresenceFormSet = forms.formset_factory(PresenceForm, extra=2, max_num=200, can_delete=True)
+HotlineFormSet = forms.formset_factory(HotlineForm, extra=1, max_num=20, can_delete=True)

@@ -1,0 +1,320 @@
+"""Directory search: who does what where, with facet counts.
+
+One function, ``search_organisations``, serves the search page, the API and exports, so
+that everyone sees exactly the organisations their tier may see.
+
+Facets are disjunctive within a facet and conjunctive across facets: ticking Thailand
+and Cambodia finds organisations in either; adding "shelter" keeps those that also run
+a shelter. The counts shown next to each value of a facet are computed with every
+filter applied except that facet's own, so they say what ticking the value would add.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+
+from commons.accounts.models import Organisation
+from commons.accounts.queries import visible_organisations
+from commons.directory import vocabularies as v
+from commons.directory.models import NetworkLink, Presence, Term
+from commons.lib.geo import country_name
+from commons.lib.languages import language_name
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    kind: str  # "term", "field", "presence" or "network"
+    vocabulary: type | None = None
+    field: str = ""
+
+    def value_label(self, code: str) -> str:
+        if self.vocabulary is not None:
+            return v.label(self.vocabulary, code)
+        if self.name in {"country", "hq"}:
+            return country_name(code)
+        if self.name == "languages":
+            return language_name(code)
+        return code
+
+
+FACETS: list[Facet] = [
+    Facet("country", _("Countries of operation"), "presence"),
+    Facet("type", _("Type of organisation"), "field", v.OrganisationType, "type"),
+    Facet("four_ps", _("The 4Ps"), "term", v.FourP),
+    Facet("services", _("Services"), "term", v.Service),
+    Facet("exploitation", _("Forms of exploitation"), "term", v.Exploitation),
+    Facet("populations", _("Populations served"), "term", v.Population),
+    Facet("sectors", _("Industrial sectors"), "term", v.Sector),
+    Facet("languages", _("Languages worked in"), "term"),
+    Facet("network", _("Networks and coalitions"), "network"),
+    Facet("hq", _("Headquarters"), "field", None, "country"),
+    Facet("size", _("Size"), "field", v.SizeBand, "profile__size"),
+]
+FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
+SORTS = ("relevance", "name", "updated")
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    verified: bool = False
+    frontline: bool = False
+    sort: str = "relevance"
+    page: int = 1
+
+
+@dataclass
+class FacetValue:
+    code: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetResult:
+    facet: Facet
+    values: list[FacetValue]
+
+    @property
+    def name(self) -> str:
+        return self.facet.name
+
+
+@dataclass
+class SearchResult:
+    page: Page
+    total: int
+    facets: list[FacetResult]
+    verified_count: int
+    frontline_count: int
+
+
+# --- Text ------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
+
+
+def text_terms(q: str) -> list[str]:
+    """The words of a query, lower-cased; punctuation and FTS syntax are dropped."""
+    return [w.lower() for w in _WORD.findall(q or "")][:10]
+
+
+def _match_text(organisations: QuerySet, terms: list[str]) -> QuerySet:
+    """Keep organisations whose name, acronym or descriptions contain every term.
+
+    Trigram indexes need three characters; shorter terms fall back to a plain scan of
+    the rows the longer terms already selected.
+    """
+    long_terms = [t for t in terms if len(t) >= 3]
+    if long_terms and connection.vendor == "sqlite":
+        match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        organisations = organisations.filter(
+            pk__in=RawSQL(
+                "SELECT rowid FROM directory_profile_fts WHERE directory_profile_fts MATCH %s",
+                [match],
+            )
+        )
+        long_terms = []
+    for term in [*long_terms, *(t for t in terms if len(t) < 3)]:
+        organisations = organisations.filter(profile__search_text__contains=term)
+    return organisations
+
+
+# --- Facets ----------------------------------------------------------------------------
+
+
+def _apply_facet(organisations: QuerySet, facet: Facet, codes: list[str]) -> QuerySet:
+    if not codes:
+        return organisations
+    if facet.kind == "term":
+        return organisations.filter(
+            pk__in=Term.objects.filter(vocabulary=facet.name, code__in=codes).values(
+                "organisation_id"
+            )
+        )
+    if facet.kind == "presence":
+        return organisations.filter(
+            pk__in=Presence.objects.filter(country__in=codes).values("organisation_id")
+        )
+    if facet.kind == "network":
+        return organisations.filter(
+            pk__in=NetworkLink.objects.filter(network__slug__in=codes).values("member_id")
+        )
+    return organisations.filter(**{f"{facet.field}__in": codes})
+
+
+def _filtered(base: QuerySet, query: SearchQuery, *, except_facet: str | None = None) -> QuerySet:
+    organisations = base
+    for name, codes in query.filters.items():
+        if name != except_facet and name in FACETS_BY_NAME:
+            organisations = _apply_facet(organisations, FACETS_BY_NAME[name], codes)
+    if query.verified:
+        organisations = organisations.filter(verified_at__isnull=False)
+    if query.frontline:
+        organisations = organisations.filter(profile__is_frontline=True)
+    return organisations
+
+
+def _counts(facet: Facet, organisations: QuerySet) -> dict[str, tuple[str, int]]:
+    """Value code -> (label, number of organisations) for one facet."""
+    ids = organisations.values("pk")
+    if facet.kind == "term":
+        rows = (
+            Term.objects.filter(vocabulary=facet.name, organisation_id__in=ids)
+            .values_list("code")
+            .annotate(n=Count("id"))
+        )
+    elif facet.kind == "presence":
+        rows = (
+            Presence.objects.filter(organisation_id__in=ids)
+            .values_list("country")
+            .annotate(n=Count("organisation_id", distinct=True))
+        )
+    elif facet.kind == "network":
+        rows = (
+            NetworkLink.objects.filter(member_id__in=ids)
+            .values_list("network__slug", "network__name")
+            .annotate(n=Count("id"))
+        )
+        return {slug: (name, n) for slug, name, n in rows}
+    else:
+        rows = (
+            organisations.exclude(**{facet.field: ""})
+            .values_list(facet.field)
+            .annotate(n=Count("pk"))
+        )
+    return {code: (facet.value_label(code), n) for code, n in rows}
+
+
+def _facet_results(base: QuerySet, query: SearchQuery) -> list[FacetResult]:
+    results = []
+    for facet in FACETS:
+        counts = _counts(facet, _filtered(base, query, except_facet=facet.name))
+        selected = set(query.filters.get(facet.name, []))
+        for code in selected - set(counts):  # keep a ticked value visible even at zero
+            counts[code] = (facet.value_label(code), 0)
+        values = [
+            FacetValue(code=code, label=str(label), count=n, selected=code in selected)
+            for code, (label, n) in counts.items()
+        ]
+        values.sort(key=lambda value: (not value.selected, -value.count, value.label))
+        results.append(FacetResult(facet=facet, values=values))
+    return results
+
+
+# --- Search ----------------------------------------------------------------------------
+
+
+def _ordered(organisations: QuerySet, query: SearchQuery, terms: list[str]) -> QuerySet:
+    if query.sort == "updated":
+        return organisations.order_by("-profile__updated_at", "name")
+    if query.sort == "name" or not terms:
+        return organisations.order_by("name")
+    phrase = " ".join(terms)
+    # Relevance that reads the same on every database: the name or acronym itself, then
+    # names that start with or contain the words, then matches in the descriptions.
+    return organisations.annotate(
+        relevance=Case(
+            When(Q(name__iexact=phrase) | Q(acronym__iexact=phrase), then=Value(0)),
+            When(name__istartswith=phrase, then=Value(1)),
+            When(name__icontains=phrase, then=Value(2)),
+            When(acronym__icontains=phrase, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ).order_by("relevance", "name")
+
+
+def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResult:
+    """Organisations this person may see that match the query, with facet counts."""
+    terms = text_terms(query.q)
+    base = visible_organisations(user)
+    if terms:
+        base = _match_text(base, terms)
+    matching = _filtered(base, query)
+    paginator = Paginator(
+        _ordered(matching, query, terms)
+        .select_related("profile")
+        .prefetch_related("presences")
+        .only(
+            "pk",
+            "name",
+            "slug",
+            "acronym",
+            "country",
+            "type",
+            "summary",
+            "verified_at",
+            "profile__is_frontline",
+            "profile__updated_at",
+            "profile__logo",
+        ),
+        page_size,
+    )
+    page = paginator.get_page(query.page)
+    return SearchResult(
+        page=page,
+        total=paginator.count,
+        facets=_facet_results(base, query),
+        verified_count=_filtered(base, replace(query, verified=False))
+        .filter(verified_at__isnull=False)
+        .count(),
+        frontline_count=_filtered(base, replace(query, frontline=False))
+        .filter(profile__is_frontline=True)
+        .count(),
+    )
+
+
+def export_rows(user, query: SearchQuery):
+    """Every organisation matching the query (no pagination), for exports."""
+    terms = text_terms(query.q)
+    base = visible_organisations(user)
+    if terms:
+        base = _match_text(base, terms)
+    return _ordered(_filtered(base, query), query, terms)
+
+
+def organisation_profile(user, organisation: Organisation) -> dict:
+    """Everything the profile page shows about an organisation, grouped for display."""
+    from commons.directory.services import ensure_profile
+
+    profile = ensure_profile(organisation)
+    terms: dict[str, list[str]] = {}
+    for term in organisation.terms.all().order_by("vocabulary", "code"):
+        terms.setdefault(term.vocabulary, []).append(term.code)
+    groups = []
+    for facet in FACETS:
+        if facet.kind == "term" and terms.get(facet.name):
+            groups.append(
+                (facet.label, facet.name, [(c, facet.value_label(c)) for c in terms[facet.name]])
+            )
+    return {
+        "profile": profile,
+        "term_groups": groups,
+        "terms": terms,
+        "presences": list(
+            organisation.presences.all().order_by("country", "subdivision", "locality")
+        ),
+        "hotlines": list(organisation.hotlines.all()),
+        "networks": list(
+            visible_organisations(user)
+            .filter(network_members__member=organisation)
+            .order_by("name")
+        ),
+        "network_members": list(
+            visible_organisations(user).filter(networks__network=organisation).order_by("name")
+        ),
+    }

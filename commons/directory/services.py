@@ -1,0 +1,124 @@
+"""Writes for organisation profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from commons.accounts.models import Organisation
+from commons.core.models import AuditEvent
+from commons.core.services import record_audit
+from commons.directory import vocabularies as v
+from commons.directory.models import Hotline, NetworkLink, Presence, Profile, Term
+from commons.lib.text import render_markdown
+
+PROFILE_FIELDS = ("description", "founded", "size", "logo")
+
+
+def ensure_profile(organisation: Organisation) -> Profile:
+    profile, _created = Profile.objects.get_or_create(organisation=organisation)
+    return profile
+
+
+def refresh_derived(profile: Profile, *, services: Iterable[str] | None = None) -> None:
+    """Recompute what is derived from the profile (no save): the rendered description,
+    the search text and whether the organisation is a frontline service provider."""
+    organisation = profile.organisation
+    if services is None:
+        services = Term.objects.filter(
+            organisation=organisation, vocabulary=Term.Vocabulary.SERVICES
+        ).values_list("code", flat=True)
+    profile.is_frontline = bool(set(services) & v.FRONTLINE_SERVICES)
+    profile.description_html = render_markdown(profile.description)
+    parts = [organisation.name, organisation.acronym, organisation.summary, profile.description]
+    profile.search_text = " ".join(p for p in parts if p).lower()
+
+
+def _replace_terms(organisation: Organisation, terms: Mapping[str, Iterable[str]]) -> None:
+    for vocabulary, codes in terms.items():
+        Term.objects.filter(organisation=organisation, vocabulary=vocabulary).delete()
+        Term.objects.bulk_create(
+            [
+                Term(organisation=organisation, vocabulary=vocabulary, code=code)
+                for code in dict.fromkeys(codes)
+            ]
+        )
+
+
+@transaction.atomic
+def save_profile(
+    *,
+    organisation: Organisation,
+    by=None,
+    organisation_fields: Mapping[str, Any] | None = None,
+    profile_fields: Mapping[str, Any] | None = None,
+    terms: Mapping[str, Iterable[str]] | None = None,
+    presences: Iterable[Mapping[str, Any]] | None = None,
+    hotlines: Iterable[Mapping[str, Any]] | None = None,
+    networks: Iterable[Organisation] | None = None,
+    request=None,
+) -> Profile:
+    """Update an organisation's directory entry; ``None`` leaves a part unchanged.
+
+    Side effects: updates the organisation and its profile, replaces the given terms,
+    places, hotlines and network links, recomputes derived fields (search index via
+    database triggers or indexes), and writes one audit line listing what changed.
+    """
+    changed: list[str] = []
+    for name, value in (organisation_fields or {}).items():
+        if getattr(organisation, name) != value:
+            setattr(organisation, name, value)
+            changed.append(name)
+    if changed:
+        organisation.full_clean()
+        organisation.save()
+    profile = ensure_profile(organisation)
+    for name, value in (profile_fields or {}).items():
+        if name not in PROFILE_FIELDS:
+            raise ValueError(f"{name} is not a profile field")
+        if getattr(profile, name) != value:
+            setattr(profile, name, value)
+            changed.append(name)
+    if terms is not None:
+        before = {
+            vocab: sorted(
+                Term.objects.filter(organisation=organisation, vocabulary=vocab).values_list(
+                    "code", flat=True
+                )
+            )
+            for vocab in terms
+        }
+        terms = {vocab: list(codes) for vocab, codes in terms.items()}
+        _replace_terms(organisation, terms)
+        changed += [vocab for vocab, codes in terms.items() if sorted(set(codes)) != before[vocab]]
+    if presences is not None:
+        Presence.objects.filter(organisation=organisation).delete()
+        Presence.objects.bulk_create([Presence(organisation=organisation, **p) for p in presences])
+        changed.append("presences")
+    if hotlines is not None:
+        Hotline.objects.filter(organisation=organisation).delete()
+        Hotline.objects.bulk_create([Hotline(organisation=organisation, **h) for h in hotlines])
+        changed.append("hotlines")
+    if networks is not None:
+        NetworkLink.objects.filter(member=organisation).delete()
+        NetworkLink.objects.bulk_create(
+            [
+                NetworkLink(network=n, member=organisation)
+                for n in networks
+                if n.pk != organisation.pk
+            ]
+        )
+        changed.append("networks")
+    refresh_derived(profile)
+    profile.save()
+    if changed:
+        record_audit(
+            action=AuditEvent.Action.ORGANISATION_UPDATED,
+            actor=by,
+            target=organisation,
+            request=request,
+            data={"changed": changed},
+        )
+    return profile

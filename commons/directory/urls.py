@@ -1,0 +1,10 @@
+from django.urls import path
+
+from commons.directory import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("directory/", views.search, name="search"),
+    path("organisations/<slug:slug>/edit/", views.edit, name="edit"),
+]

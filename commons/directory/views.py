@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from commons.accounts import rules
+from commons.accounts.queries import get_organisation_for_user, visible_organisations
+from commons.core.errors import deny
+from commons.directory.forms import (
+    HotlineFormSet,
+    OrganisationProfileForm,
+    PresenceFormSet,
+    parse_search,
+)
+from commons.directory.queries import organisation_profile, search_organisations
+from commons.directory.services import save_profile
+from commons.directory.vocabularies import OrganisationType
+
+
+@require_GET
+def search(request):
+    query = parse_search(request.GET)
+    result = search_organisations(request.user, query)
+    template = "directory/partials/_search_region.html" if request.htmx else "directory/search.html"
+    return render(request, template, {"query": query, "result": result})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit(request, slug: str):
+    organisation = get_organisation_for_user(request, slug)
+    if not rules.can_edit_organisation(request.user, organisation):
+        deny(request, target=organisation, reason="may not edit this organisation")
+    current = organisation_profile(request.user, organisation)
+    data = request.POST if request.method == "POST" else None
+    form = OrganisationProfileForm(
+        data,
+        request.FILES or None,
+        instance=organisation,
+        profile=current["profile"],
+        terms=current["terms"],
+        networks=visible_organisations(request.user).filter(type=OrganisationType.NETWORK),
+    )
+    places = PresenceFormSet(
+        data,
+        prefix="places",
+        initial=[
+            {"country": p.country, "subdivision": p.subdivision, "locality": p.locality}
+            for p in current["presences"]
+        ],
+    )
+    hotlines = HotlineFormSet(
+        data,
+        prefix="hotlines",
+        initial=[
+            {"number": h.number, "label": h.label, "hours": h.hours, "channels": h.channels}
+            for h in current["hotlines"]
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and places.is_valid() and hotlines.is_valid():
+        cleaned = form.cleaned_data
+        profile_fields = {name: cleaned[name] for name in ("description", "founded", "size")}
+        if cleaned["logo"] is False:  # the "clear" box was ticked
+            profile_fields["logo"] = ""
+        elif cleaned["logo"] and cleaned["logo"] != current["profile"].logo:
+            profile_fields["logo"] = cleaned["logo"]
+        # The model form has already copied the new values onto its instance; compare
+        # against the stored row so that the audit line lists what really changed.
+        organisation.refresh_from_db()
+        save_profile(
+            organisation=organisation,
+            by=request.user,
+            organisation_fields={
+                name: cleaned[name] for name in OrganisationProfileForm.Meta.fields
+            },
+            profile_fields=profile_fields,
+            terms={name: cleaned[name] for name in OrganisationProfileForm.TERM_FIELDS},
+            presences=_rows(places, ("country", "subdivision", "locality")),
+            hotlines=_rows(hotlines, ("number", "label", "hours", "channels")),
+            networks=list(cleaned["networks"]),
+            request=request,
+        )
+        messages.success(request, _("The profile has been saved."))
+        return redirect(organisation)
+    return render(
+        request,
+        "directory/edit.html",
+        {"organisation": organisation, "form": form, "places": places, "hotlines": hotlines},
+    )
+
+
+def _rows(formset, fields: tuple[str, ...]) -> list[dict]:
+    """The filled, not deleted rows of a formset, without duplicates."""
+    rows = []
+    for row in formset.cleaned_data:
+        if row and not row.get("DELETE") and row.get(fields[0]):
+            values = {name: row.get(name) or ([] if name == "channels" else "") for name in fields}
+            if values not in rows:
+                rows.append(values)
+    return rows
