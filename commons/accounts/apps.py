@@ -7,6 +7,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts and organisations")
     navigation = [
-        (20, _("Organisations"), "accounts:organisations", "all"),
         (90, _("My account"), "accounts:dashboard", "signed_in"),
     ]

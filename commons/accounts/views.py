@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -112,20 +110,9 @@ def revoke_api_token(request, token_id: int):
 
 @require_GET
 def organisation_list(request):
-    organisations = queries.organisations_for_user(request.user)
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        organisations = organisations.filter(Q(name__icontains=q) | Q(acronym__icontains=q))
-    country = request.GET.get("country", "").strip().upper()[:2]
-    if country:
-        organisations = organisations.filter(country=country)
-    page = Paginator(organisations.order_by("name"), 50).get_page(request.GET.get("page"))
-    template = (
-        "accounts/partials/_organisation_rows.html"
-        if request.htmx
-        else "accounts/organisation_list.html"
-    )
-    return render(request, template, {"page": page, "q": q, "country": country})
+    """The directory replaced the plain list; old links keep working."""
+    query = request.GET.urlencode()
+    return redirect(reverse("directory:search") + (f"?{query}" if query else ""))
 
 
 @require_http_methods(["GET", "POST"])

@@ -36,7 +36,7 @@ def test_a_token_sees_what_its_owner_sees_on_the_pages(dave, lantern, harbour):
     token, raw = create_api_token(user=dave, name="script")
     body = client_for(None).get("/api/v1/organisations", **_bearer(raw)).json()
     assert {o["slug"] for o in body["items"]} == {"harbour", "lantern"}
-    page = client_for(dave).get(reverse("accounts:organisations")).content.decode()
+    page = client_for(dave).get(reverse("directory:search")).content.decode()
     assert "Harbour Legal Aid" in page and "Lantern Outreach" in page
     token.refresh_from_db()
     assert token.last_used_at is not None

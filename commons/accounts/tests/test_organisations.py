@@ -1,4 +1,3 @@
-import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -205,16 +204,7 @@ def test_an_invitation_cannot_be_accepted_from_another_address(alice, dave, lant
     assert not Membership.objects.filter(user=dave, organisation=lantern).exists()
 
 
-def test_the_organisation_list_filters_by_name(alice, lantern, harbour):
-    response = client_for(alice).get(reverse("accounts:organisations"), {"q": "harb"})
-    body = response.content.decode()
-    assert "Harbour Legal Aid" in body
-    assert "Lantern Outreach" not in body
-
-
-@pytest.mark.parametrize("htmx", [True, False])
-def test_the_organisation_list_returns_a_fragment_to_htmx(alice, lantern, htmx):
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    body = client_for(alice).get(reverse("accounts:organisations"), **headers).content.decode()
-    assert ("<html" in body) is not htmx
-    assert "Lantern Outreach" in body
+def test_the_old_organisation_list_sends_people_to_the_directory(db):
+    response = client_for(None).get(reverse("accounts:organisations"), {"q": "harb"})
+    assert response.status_code == 302
+    assert response["Location"] == "/directory/?q=harb"

@@ -70,7 +70,7 @@ MATRIX = {
     "accounts:api_tokens": ({}, signed_in_only()),
     "accounts:revoke_api_token": ({"token_id": "token"}, everyone(405)),
     "accounts:switch_language": ({}, everyone(405)),
-    "accounts:organisations": ({}, everyone(200)),
+    "accounts:organisations": ({}, everyone(302)),
     "accounts:organisation_create": ({}, signed_in_only()),
     # lantern is not verified yet: hidden from anonymous visitors
     "accounts:organisation": ({"slug": "lantern"}, {**signed_in_only(), "anonymous": 404}),

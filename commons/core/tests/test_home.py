@@ -26,7 +26,7 @@ def test_it_says_what_the_platform_is_and_shows_live_numbers(
 
 def test_the_navigation_grows_with_the_signed_in_person(dave):
     anonymous = client_for(None).get(reverse("home")).content.decode()
-    assert 'href="/organisations/"' in anonymous
+    assert 'href="/directory/"' in anonymous
     assert 'href="/me/"' not in anonymous
     assert 'href="/me/"' in client_for(dave).get(reverse("home")).content.decode()
 
