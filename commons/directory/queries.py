@@ -193,6 +193,7 @@ def _counts(facet: Facet, organisations: QuerySet) -> dict[str, tuple[str, int]]
     else:
         rows = (
             organisations.exclude(**{facet.field: ""})
+            .exclude(**{f"{facet.field}__isnull": True})
             .values_list(facet.field)
             .annotate(n=Count("pk"))
         )

@@ -95,8 +95,8 @@ MATRIX = {
     "api-v1:openapi-json": ({}, everyone(200)),
     "api-v1:openapi-view": ({}, everyone(200)),
     "api-v1:numbers": ({}, everyone(200)),
-    "api-v1:list_organisations": ({}, everyone(200)),
-    "api-v1:get_organisation": ({"slug": "lantern"}, {**everyone(200), "anonymous": 404}),
+    "api-v1:search": ({}, everyone(200)),
+    "api-v1:detail": ({"slug": "lantern"}, {**everyone(200), "anonymous": 404}),
     "api-v1:me": ({}, {**everyone(200), "anonymous": 401}),
     "api-v1:api-root": ({}, everyone(404)),
 }

@@ -1,0 +1,164 @@
+"""Directory endpoints: the same search function and visibility rules as the pages."""
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from commons.accounts.queries import organisations_for_user
+from commons.directory.forms import parse_search
+from commons.directory.queries import organisation_profile, search_organisations
+
+router = Router(tags=["directory"])
+MAX_PAGE_SIZE = 100
+
+
+class SearchParams(Schema):
+    """Every facet takes one or more values (repeat the parameter: ``country=TH&country=KH``)."""
+
+    q: str = Field(
+        "", description="Words to find in names, acronyms and descriptions (any script)."
+    )
+    country: list[str] = Field([], description="Countries of operation, ISO 3166-1 alpha-2.")
+    type: list[str] = Field([], description="Organisation types (codes).")
+    four_ps: list[str] = Field([], description="prevention, protection, prosecution, partnership")
+    services: list[str] = Field([], description="Service codes.")
+    exploitation: list[str] = Field([], description="Forms of exploitation (codes).")
+    populations: list[str] = Field([], description="Populations served (codes).")
+    sectors: list[str] = Field([], description="Industrial sectors (codes).")
+    languages: list[str] = Field([], description="Languages worked in, ISO 639-1.")
+    network: list[str] = Field([], description="Slugs of networks the organisation belongs to.")
+    hq: list[str] = Field([], description="Headquarters country, ISO 3166-1 alpha-2.")
+    size: list[str] = Field([], description="Size bands.")
+    verified: bool = Field(False, description="Verified organisations only.")
+    frontline: bool = Field(False, description="Frontline service providers only.")
+    sort: str = Field("relevance", description="relevance, name or updated")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+
+
+class OrganisationSummary(Schema):
+    slug: str
+    name: str
+    acronym: str
+    country: str
+    type: str
+    website: str
+    summary: str
+    verified: bool = Field(..., alias="is_verified")
+    frontline: bool
+    countries_of_operation: list[str]
+
+
+class FacetValueOut(Schema):
+    code: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[OrganisationSummary]
+    facets: dict[str, list[FacetValueOut]]
+    verified_count: int
+    frontline_count: int
+
+
+class PlaceOut(Schema):
+    country: str
+    subdivision: str
+    locality: str
+    latitude: float | None
+    longitude: float | None
+
+
+class HotlineOut(Schema):
+    number: str
+    label: str
+    hours: str
+    channels: list[str]
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    acronym: str
+    country: str
+    type: str
+    website: str
+    summary: str
+    verified: bool
+    frontline: bool
+    member_count: int
+    description_html: str
+    logo: str | None
+    founded: int | None
+    size: str
+    updated_at: str
+    terms: dict[str, list[str]]
+    places: list[PlaceOut]
+    hotlines: list[HotlineOut]
+    networks: list[str]
+    network_members: list[str]
+
+
+def _summary(organisation) -> dict:
+    profile = getattr(organisation, "profile", None)
+    return {
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "country": organisation.country,
+        "type": organisation.type,
+        "website": organisation.website,
+        "summary": organisation.summary,
+        "is_verified": organisation.is_verified,
+        "frontline": bool(profile and profile.is_frontline),
+        "countries_of_operation": sorted({p.country for p in organisation.presences.all()}),
+    }
+
+
+@router.get("/organisations", response=SearchOut, summary="Search the directory")
+def search(request, params: Query[SearchParams]):
+    query = parse_search(request.GET)
+    result = search_organisations(request.user, query, page_size=params.page_size)
+    return {
+        "count": result.total,
+        "page": result.page.number,
+        "pages": result.page.paginator.num_pages,
+        "items": [_summary(o) for o in result.page.object_list],
+        "facets": {
+            facet.name: [
+                {"code": v.code, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in facet.values
+            ]
+            for facet in result.facets
+        },
+        "verified_count": result.verified_count,
+        "frontline_count": result.frontline_count,
+    }
+
+
+@router.get("/organisations/{slug}", response=OrganisationOut, summary="One organisation's profile")
+def detail(request, slug: str):
+    organisation = organisations_for_user(request.user).filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    data = organisation_profile(request.user, organisation)
+    profile = data["profile"]
+    return {
+        **_summary(organisation),
+        "verified": organisation.is_verified,
+        "member_count": organisation.member_count,
+        "description_html": profile.description_html,
+        "logo": request.build_absolute_uri(profile.logo.url) if profile.logo else None,
+        "founded": profile.founded,
+        "size": profile.size,
+        "updated_at": profile.updated_at.isoformat(),
+        "terms": data["terms"],
+        "places": data["presences"],
+        "hotlines": data["hotlines"],
+        "networks": [n.slug for n in data["networks"]],
+        "network_members": [n.slug for n in data["network_members"]],
+    }
