@@ -20,7 +20,7 @@ from commons.accounts.forms import (
 )
 from commons.accounts.models import Invitation, Membership
 from commons.core.errors import deny
-from commons.directory.queries import organisation_profile
+from commons.directory.queries import likely_duplicates, organisation_profile
 
 
 def _error_text(error: ValidationError) -> str:
@@ -121,7 +121,24 @@ def organisation_create(request):
     if not rules.can_create_organisation(request.user):
         deny(request, reason="may not create organisations")
     form = OrganisationForm(request.POST or None)
+    duplicates = []
     if request.method == "POST" and form.is_valid():
+        duplicates = likely_duplicates(
+            name=form.cleaned_data["name"],
+            country=form.cleaned_data["country"],
+            acronym=form.cleaned_data["acronym"],
+        )
+        visible = set(
+            queries.visible_organisations(request.user)
+            .filter(pk__in=[d.pk for d in duplicates])
+            .values_list("pk", flat=True)
+        )
+        duplicates = [d for d in duplicates if d.pk in visible]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not duplicates or request.POST.get("not_duplicate"))
+    ):
         organisation = services.create_organisation(
             creator=request.user, request=request, **form.cleaned_data
         )
@@ -131,7 +148,9 @@ def organisation_create(request):
             % {"name": organisation.name},
         )
         return redirect(organisation)
-    return render(request, "accounts/organisation_form.html", {"form": form})
+    return render(
+        request, "accounts/organisation_form.html", {"form": form, "duplicates": duplicates}
+    )
 
 
 @require_GET

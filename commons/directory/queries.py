@@ -319,3 +319,64 @@ def organisation_profile(user, organisation: Organisation) -> dict:
             visible_organisations(user).filter(networks__network=organisation).order_by("name")
         ),
     }
+
+
+# --- Duplicates ------------------------------------------------------------------------
+
+_STOP_WORDS = {
+    "the",
+    "of",
+    "for",
+    "and",
+    "a",
+    "an",
+    "in",
+    "to",
+    "foundation",
+    "organisation",
+    "organization",
+    "association",
+    "international",
+    "ngo",
+    "inc",
+    "ltd",
+    "network",
+    "society",
+    "trust",
+    "fund",
+}
+
+
+def _name_key(name: str) -> set[str]:
+    words = {w.lower() for w in _WORD.findall(name or "")}
+    return (words - _STOP_WORDS) or words
+
+
+def likely_duplicates(
+    *, name: str, country: str, acronym: str = "", exclude_pk=None, limit: int = 5
+):
+    """Organisations in the same country whose name looks like ``name``.
+
+    Compares the significant words of the names (ignoring "the", "foundation", …) and
+    the whole strings, so "Blue Dragon Children's Foundation" and "Blue Dragon
+    Childrens Fdn" match while "Blue Sky" does not.
+    """
+    from difflib import SequenceMatcher
+
+    key = _name_key(name)
+    lowered = (name or "").lower()
+    candidates = Organisation.objects.filter(country=(country or "").upper())
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    scored = []
+    for pk, other_name, other_acronym in candidates.values_list("pk", "name", "acronym").iterator():
+        other_key = _name_key(other_name)
+        overlap = len(key & other_key) / max(1, len(key | other_key))
+        ratio = SequenceMatcher(None, lowered, other_name.lower()).ratio()
+        same_acronym = bool(acronym) and acronym.lower() == (other_acronym or "").lower()
+        score = max(overlap, ratio, 1.0 if same_acronym else 0.0)
+        if score >= 0.75:
+            scored.append((score, pk))
+    scored.sort(reverse=True)
+    by_pk = Organisation.objects.in_bulk([pk for _score, pk in scored[:limit]])
+    return [by_pk[pk] for _score, pk in scored[:limit] if pk in by_pk]

@@ -208,3 +208,37 @@ def test_the_old_organisation_list_sends_people_to_the_directory(db):
     response = client_for(None).get(reverse("accounts:organisations"), {"q": "harb"})
     assert response.status_code == 302
     assert response["Location"] == "/directory/?q=harb"
+
+
+def test_registering_warns_about_likely_duplicates(dave, staff):
+    from commons.accounts.services import create_organisation
+
+    create_organisation(
+        name="Blue Dragon Children's Foundation", acronym="BDCF", country="VN", verified_by=staff
+    )
+    create_organisation(name="Blue Sky Travel", country="VN", verified_by=staff)
+    data = {"name": "Blue Dragon Childrens Fdn", "country": "VN", "type": "ngo"}
+    response = client_for(dave).post(reverse("accounts:organisation_create"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This organisation may already be listed:" in body
+    assert "Blue Dragon Children&#x27;s Foundation" in body
+    assert "Blue Sky Travel" not in body
+    assert Organisation.objects.count() == 2
+
+    response = client_for(dave).post(
+        reverse("accounts:organisation_create"), {**data, "not_duplicate": "1"}
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.count() == 3
+
+
+def test_the_same_name_in_another_country_is_no_duplicate(dave, staff):
+    from commons.accounts.services import create_organisation
+
+    create_organisation(name="Legal Aid Centre", country="KH", verified_by=staff)
+    response = client_for(dave).post(
+        reverse("accounts:organisation_create"),
+        {"name": "Legal Aid Centre", "country": "TH", "type": "ngo"},
+    )
+    assert response.status_code == 302
