@@ -18,9 +18,7 @@ api = NinjaAPI(
 )
 
 from commons.accounts.api import router as accounts_router  # noqa: E402
-from commons.core.api import router as core_router  # noqa: E402
 from commons.directory.api import router as directory_router  # noqa: E402
 
-api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", directory_router)

@@ -6,6 +6,7 @@ two). The defaults run the embedded profile: SQLite, local memory cache, files o
 e-mail printed to the console. No production secret has a default.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -114,7 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not memory) so that the live-server and worker tests share it; one per
+    # process so that two test runs in the same checkout never write the same file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------

@@ -4,12 +4,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from commons.core.queries import community_numbers, progress_for_user
+from commons.core.queries import progress_for_user
 
 
 @require_GET
 def home(request):
-    return render(request, "core/home.html", {"numbers": community_numbers()})
+    from commons.directory.queries import community_in_numbers
+
+    return render(request, "core/home.html", {"numbers": community_in_numbers(request.user)})
 
 
 @require_GET

@@ -5,7 +5,11 @@ from ninja import Field, Query, Router, Schema
 
 from commons.accounts.queries import organisations_for_user
 from commons.directory.forms import parse_search
-from commons.directory.queries import organisation_profile, search_organisations
+from commons.directory.queries import (
+    community_in_numbers,
+    organisation_profile,
+    search_organisations,
+)
 
 router = Router(tags=["directory"])
 MAX_PAGE_SIZE = 100
@@ -162,3 +166,29 @@ def detail(request, slug: str):
         "networks": [n.slug for n in data["networks"]],
         "network_members": [n.slug for n in data["network_members"]],
     }
+
+
+class Figure(Schema):
+    code: str
+    label: str
+    count: int
+
+
+class NumbersOut(Schema):
+    professionals: int
+    organisations: int
+    verified: int
+    frontline: int
+    countries: int
+    network_partnerships: int
+    languages: int
+    by_four_ps: list[Figure]
+    by_exploitation: list[Figure]
+    by_population: list[Figure]
+    top_languages: list[Figure]
+    top_countries_by_members: list[Figure]
+
+
+@router.get("/numbers", response=NumbersOut, summary="The community in numbers")
+def numbers(request):
+    return community_in_numbers(request.user)

@@ -380,3 +380,85 @@ def likely_duplicates(
     scored.sort(reverse=True)
     by_pk = Organisation.objects.in_bulk([pk for _score, pk in scored[:limit]])
     return [by_pk[pk] for _score, pk in scored[:limit] if pk in by_pk]
+
+
+# --- The community in numbers ----------------------------------------------------------
+
+NUMBERS_CACHE_SECONDS = 60
+
+
+def _top(rows, label, limit: int = 10) -> list[dict]:
+    return [{"code": code, "label": str(label(code)), "count": n} for code, n in list(rows)[:limit]]
+
+
+def _live_numbers(user) -> dict:
+    from commons.accounts.models import Membership, User
+
+    organisations = visible_organisations(user)
+    ids = organisations.values("pk")
+    members = User.objects.filter(
+        is_active=True,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__organisation__in=ids,
+    )
+    countries = set(
+        Presence.objects.filter(organisation_id__in=ids)
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    countries |= set(organisations.values_list("country", flat=True).distinct())
+
+    def terms(vocabulary: str):
+        return (
+            Term.objects.filter(vocabulary=vocabulary, organisation_id__in=ids)
+            .values_list("code")
+            .annotate(n=Count("id"))
+            .order_by("-n", "code")
+        )
+
+    return {
+        "organisations": organisations.count(),
+        "verified": organisations.filter(verified_at__isnull=False).count(),
+        "frontline": organisations.filter(profile__is_frontline=True).count(),
+        "professionals": members.distinct().count(),
+        "countries": len(countries),
+        "network_partnerships": NetworkLink.objects.filter(
+            member_id__in=ids, network_id__in=ids
+        ).count(),
+        "languages": Term.objects.filter(vocabulary="languages", organisation_id__in=ids)
+        .values("code")
+        .distinct()
+        .count(),
+        "by_four_ps": list(terms("four_ps")),
+        "by_exploitation": list(terms("exploitation")),
+        "by_population": list(terms("populations")),
+        "top_languages": list(terms("languages")[:10]),
+        "top_countries_by_members": list(
+            members.values_list("memberships__organisation__country")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", "memberships__organisation__country")[:10]
+        ),
+    }
+
+
+def community_in_numbers(user) -> dict:
+    """Figures about the community, computed live from the organisations this person may
+    see (anonymous visitors: verified organisations), cached for a minute per tier."""
+    from django.core.cache import cache
+
+    tier = "members" if user.is_authenticated else "public"
+    numbers = cache.get(f"directory:numbers:{tier}")
+    if numbers is None:
+        numbers = _live_numbers(user)
+        cache.set(f"directory:numbers:{tier}", numbers, NUMBERS_CACHE_SECONDS)
+    # Labels are added after the cache so that each reader gets their own language.
+    return {
+        **numbers,
+        "by_four_ps": _top(numbers["by_four_ps"], lambda c: v.label(v.FourP, c)),
+        "by_exploitation": _top(
+            numbers["by_exploitation"], lambda c: v.label(v.Exploitation, c), 20
+        ),
+        "by_population": _top(numbers["by_population"], lambda c: v.label(v.Population, c), 20),
+        "top_languages": _top(numbers["top_languages"], language_name),
+        "top_countries_by_members": _top(numbers["top_countries_by_members"], country_name),
+    }

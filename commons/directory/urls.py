@@ -6,5 +6,6 @@ app_name = "directory"
 
 urlpatterns = [
     path("directory/", views.search, name="search"),
+    path("numbers/", views.numbers, name="numbers"),
     path("organisations/<slug:slug>/edit/", views.edit, name="edit"),
 ]

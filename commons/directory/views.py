@@ -13,7 +13,11 @@ from commons.directory.forms import (
     PresenceFormSet,
     parse_search,
 )
-from commons.directory.queries import organisation_profile, search_organisations
+from commons.directory.queries import (
+    community_in_numbers,
+    organisation_profile,
+    search_organisations,
+)
 from commons.directory.services import save_profile
 from commons.directory.vocabularies import OrganisationType
 
@@ -24,6 +28,19 @@ def search(request):
     result = search_organisations(request.user, query)
     template = "directory/partials/_search_region.html" if request.htmx else "directory/search.html"
     return render(request, template, {"query": query, "result": result})
+
+
+@require_GET
+def numbers(request):
+    figures = community_in_numbers(request.user)
+    charts = [
+        (_("Organisations by focus (the 4Ps)"), "four_ps", figures["by_four_ps"]),
+        (_("Forms of exploitation addressed"), "exploitation", figures["by_exploitation"]),
+        (_("Populations served"), "populations", figures["by_population"]),
+        (_("Languages worked in"), "languages", figures["top_languages"]),
+        (_("Countries with the most members"), "hq", figures["top_countries_by_members"]),
+    ]
+    return render(request, "directory/numbers.html", {"figures": figures, "charts": charts})
 
 
 @require_http_methods(["GET", "POST"])

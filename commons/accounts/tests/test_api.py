@@ -79,8 +79,3 @@ def test_a_person_cannot_revoke_someone_elses_token(dave, bob):
 
 def test_an_unknown_token_is_refused(db):
     assert client_for(None).get("/api/v1/me", **_bearer("fc_not-a-real-token")).status_code == 401
-
-
-def test_the_numbers_endpoint_matches_the_home_page(alice, lantern):
-    numbers = client_for(None).get("/api/v1/numbers").json()
-    assert numbers == {"organisations": 1, "verified": 0, "countries": 1, "members": 1}

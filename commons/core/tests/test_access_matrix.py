@@ -90,6 +90,7 @@ MATRIX = {
     "accounts:invitation": ({"token": "not-a-token"}, everyone(404)),
     # directory
     "directory:search": ({}, everyone(200)),
+    "directory:numbers": ({}, everyone(200)),
     "directory:edit": ({"slug": "lantern"}, only({"alice", "staff"})),
     # API
     "api-v1:openapi-json": ({}, everyone(200)),
