@@ -43,9 +43,13 @@ def create_organisation(
     summary: str = "",
     website: str = "",
     verified_by: User | None = None,
+    actor: User | None = None,
     request=None,
 ) -> Organisation:
-    """Create an organisation; its creator becomes its first, active admin.
+    """Create an organisation; its creator (if any) becomes its first, active admin.
+
+    ``actor`` is who did it, for the audit log, when that is not the creator (a staff
+    member importing a file, an operator's script).
 
     Side effects: inserts the organisation, the creator's membership, and audit lines;
     marks it verified when ``verified_by`` is given.
@@ -68,7 +72,7 @@ def create_organisation(
     organisation.save()
     record_audit(
         action=AuditEvent.Action.ORGANISATION_CREATED,
-        actor=creator,
+        actor=actor or creator,
         target=organisation,
         request=request,
     )
@@ -86,7 +90,7 @@ def create_organisation(
         )
     from commons.directory.services import save_profile
 
-    save_profile(organisation=organisation, by=creator)
+    save_profile(organisation=organisation, by=actor or creator)
     return organisation
 
 

@@ -4,9 +4,10 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from commons.accounts.queries import organisations_for_user
-from commons.directory.forms import parse_search
+from commons.directory.forms import parse_partner_need, parse_search
 from commons.directory.queries import (
     community_in_numbers,
+    find_partners,
     organisation_profile,
     search_organisations,
 )
@@ -192,3 +193,31 @@ class NumbersOut(Schema):
 @router.get("/numbers", response=NumbersOut, summary="The community in numbers")
 def numbers(request):
     return community_in_numbers(request.user)
+
+
+class PartnerParams(Schema):
+    country: list[str] = Field([], description="Countries where the partner should work.")
+    services: list[str] = Field([], description="Services needed (codes).")
+    populations: list[str] = Field([], description="People to be served (codes).")
+    languages: list[str] = Field([], description="Languages, ISO 639-1.")
+
+
+class PartnerOut(Schema):
+    organisation: OrganisationSummary
+    score: int
+    reasons: list[str]
+
+
+@router.get(
+    "/partners",
+    response=list[PartnerOut],
+    summary="Partner finder: ranked organisations with reasons",
+)
+def partners(request, params: Query[PartnerParams]):
+    need = parse_partner_need(request.GET)
+    if need.is_empty():
+        return []
+    return [
+        {"organisation": _summary(m.organisation), "score": m.score, "reasons": m.reasons}
+        for m in find_partners(request.user, need)
+    ]

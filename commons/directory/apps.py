@@ -6,4 +6,7 @@ class DirectoryConfig(AppConfig):
     name = "commons.directory"
     label = "directory"
     verbose_name = _("Directory")
-    navigation = [(10, _("Directory"), "directory:search", "all")]
+    navigation = [
+        (10, _("Directory"), "directory:search", "all"),
+        (11, _("Partner finder"), "directory:partners", "all"),
+    ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from commons.accounts.models import Organisation
 from commons.directory import vocabularies as v
 from commons.directory.models import Profile
-from commons.directory.queries import FACETS, SORTS, SearchQuery
+from commons.directory.queries import FACETS, SORTS, PartnerNeed, SearchQuery
 from commons.lib.geo import COUNTRY_CHOICES
 from commons.lib.languages import LANGUAGE_CHOICES, is_language
 
@@ -184,3 +184,22 @@ class HotlineForm(forms.Form):
 
 PresenceFormSet = forms.formset_factory(PresenceForm, extra=2, max_num=200, can_delete=True)
 HotlineFormSet = forms.formset_factory(HotlineForm, extra=1, max_num=20, can_delete=True)
+
+
+def parse_partner_need(params: QueryDict) -> PartnerNeed:
+    """Read a partner search from a query string; unknown values are dropped."""
+
+    def codes(name: str, facet: str) -> list[str]:
+        found = []
+        for raw in params.getlist(name)[:MAX_VALUES_PER_FACET]:
+            code = raw.strip().upper() if facet == "country" else raw.strip()
+            if code and code not in found and _valid(facet, code):
+                found.append(code)
+        return found
+
+    return PartnerNeed(
+        countries=codes("country", "country"),
+        services=codes("services", "services"),
+        populations=codes("populations", "populations"),
+        languages=codes("languages", "languages"),
+    )

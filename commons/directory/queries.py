@@ -462,3 +462,112 @@ def community_in_numbers(user) -> dict:
         "top_languages": _top(numbers["top_languages"], language_name),
         "top_countries_by_members": _top(numbers["top_countries_by_members"], country_name),
     }
+
+
+# --- Partner finder --------------------------------------------------------------------
+
+
+@dataclass
+class PartnerNeed:
+    countries: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    populations: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.countries or self.services or self.populations or self.languages)
+
+
+@dataclass
+class PartnerMatch:
+    organisation: Organisation
+    score: int
+    reasons: list[str]
+
+
+# How much each kind of match weighs in the ranking.
+WEIGHTS = {"services": 3, "populations": 2, "countries": 2, "languages": 1}
+
+
+def suggested_origin_countries(country: str) -> list[str]:
+    """Countries people exploited in ``country`` were recruited from, by the latest
+    public journeys release, most frequent first.
+
+    This is the seam for the journeys module: until it provides
+    ``commons.journeys.queries.origin_countries``, there is nothing to suggest.
+    """
+    try:
+        from commons.journeys.queries import origin_countries  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    return list(origin_countries(country))
+
+
+def find_partners(user, need: PartnerNeed, *, limit: int = 50) -> list[PartnerMatch]:
+    """Organisations that could help with ``need``, best first, with the reasons.
+
+    1. Keep organisations this person may see that work in at least one of the
+       countries (when countries are given).
+    2. Of those, keep the ones matching at least one needed service, population or
+       language (when any is given).
+    3. Score each by the weighted number of matches; verified organisations come
+       first, then the higher score, then the name.
+    """
+    from django.utils.translation import gettext as gettext_now
+
+    candidates = visible_organisations(user)
+    if need.countries:
+        candidates = candidates.filter(
+            pk__in=Presence.objects.filter(country__in=need.countries).values("organisation_id")
+        )
+    wanted = {
+        "services": need.services,
+        "populations": need.populations,
+        "languages": need.languages,
+    }
+    term_filter = Q()
+    for vocabulary, codes in wanted.items():
+        if codes:
+            term_filter |= Q(vocabulary=vocabulary, code__in=codes)
+    if term_filter:
+        candidates = candidates.filter(
+            pk__in=Term.objects.filter(term_filter).values("organisation_id")
+        )
+    organisations = {o.pk: o for o in candidates.select_related("profile")[:5000]}
+    if not organisations:
+        return []
+
+    matched: dict[int, dict[str, list[str]]] = {pk: {} for pk in organisations}
+    if term_filter:
+        for pk, vocabulary, code in Term.objects.filter(
+            term_filter, organisation_id__in=list(organisations)
+        ).values_list("organisation_id", "vocabulary", "code"):
+            matched[pk].setdefault(vocabulary, []).append(code)
+    if need.countries:
+        for pk, country in (
+            Presence.objects.filter(
+                organisation_id__in=list(organisations), country__in=need.countries
+            )
+            .values_list("organisation_id", "country")
+            .distinct()
+        ):
+            matched[pk].setdefault("countries", []).append(country)
+
+    labels = {
+        "countries": (gettext_now("Works in %(values)s"), country_name),
+        "services": (gettext_now("Offers %(values)s"), lambda c: v.label(v.Service, c)),
+        "populations": (gettext_now("Serves %(values)s"), lambda c: v.label(v.Population, c)),
+        "languages": (gettext_now("Works in these languages: %(values)s"), language_name),
+    }
+    matches = []
+    for pk, found in matched.items():
+        score = sum(WEIGHTS[kind] * len(set(codes)) for kind, codes in found.items())
+        reasons = [
+            labels[kind][0]
+            % {"values": ", ".join(str(labels[kind][1](c)) for c in sorted(set(found[kind])))}
+            for kind in ("countries", "services", "populations", "languages")
+            if found.get(kind)
+        ]
+        matches.append(PartnerMatch(organisation=organisations[pk], score=score, reasons=reasons))
+    matches.sort(key=lambda m: (not m.organisation.is_verified, -m.score, m.organisation.name))
+    return matches[:limit]

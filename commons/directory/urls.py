@@ -7,5 +7,6 @@ app_name = "directory"
 urlpatterns = [
     path("directory/", views.search, name="search"),
     path("numbers/", views.numbers, name="numbers"),
+    path("directory/partners/", views.partners, name="partners"),
     path("organisations/<slug:slug>/edit/", views.edit, name="edit"),
 ]

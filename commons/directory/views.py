@@ -11,15 +11,20 @@ from commons.directory.forms import (
     HotlineFormSet,
     OrganisationProfileForm,
     PresenceFormSet,
+    parse_partner_need,
     parse_search,
 )
 from commons.directory.queries import (
     community_in_numbers,
+    find_partners,
     organisation_profile,
     search_organisations,
+    suggested_origin_countries,
 )
 from commons.directory.services import save_profile
-from commons.directory.vocabularies import OrganisationType
+from commons.directory.vocabularies import OrganisationType, Population, Service
+from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.languages import LANGUAGE_CHOICES
 
 
 @require_GET
@@ -28,6 +33,29 @@ def search(request):
     result = search_organisations(request.user, query)
     template = "directory/partials/_search_region.html" if request.htmx else "directory/search.html"
     return render(request, template, {"query": query, "result": result})
+
+
+@require_GET
+def partners(request):
+    need = parse_partner_need(request.GET)
+    matches = None if need.is_empty() else find_partners(request.user, need)
+    suggestions = []
+    for country in need.countries:
+        suggestions += [c for c in suggested_origin_countries(country) if c not in need.countries]
+    template = "directory/partials/_partners.html" if request.htmx else "directory/partners.html"
+    return render(
+        request,
+        template,
+        {
+            "need": need,
+            "matches": matches,
+            "suggestions": list(dict.fromkeys(suggestions)),
+            "countries": COUNTRY_CHOICES,
+            "services": Service.choices,
+            "populations": Population.choices,
+            "languages": LANGUAGE_CHOICES,
+        },
+    )
 
 
 @require_GET

@@ -91,6 +91,8 @@ MATRIX = {
     # directory
     "directory:search": ({}, everyone(200)),
     "directory:numbers": ({}, everyone(200)),
+    "directory:partners": ({}, everyone(200)),
+    "api-v1:partners": ({}, everyone(200)),
     "directory:edit": ({"slug": "lantern"}, only({"alice", "staff"})),
     # API
     "api-v1:openapi-json": ({}, everyone(200)),
