@@ -279,13 +279,86 @@ def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE
     )
 
 
+EXPORT_LIMIT = 100_000
+# The columns of an export, in order. Every tier gets the same columns today: all of them
+# are public facts of organisations that the tier may see. The rows are what differs.
+EXPORT_FIELDS = [
+    "slug",
+    "name",
+    "acronym",
+    "type",
+    "country",
+    "website",
+    "summary",
+    "verified",
+    "frontline",
+    "countries_of_operation",
+    "four_ps",
+    "services",
+    "exploitation",
+    "populations",
+    "sectors",
+    "languages",
+    "networks",
+    "founded",
+    "size",
+    "updated",
+]
+
+
+def export_fields(user) -> list[str]:
+    """The columns this person may export (one place to narrow them per tier)."""
+    return list(EXPORT_FIELDS)
+
+
 def export_rows(user, query: SearchQuery):
-    """Every organisation matching the query (no pagination), for exports."""
+    """Every organisation matching the query (no pagination, at most EXPORT_LIMIT), as
+    dictionaries of ``export_fields(user)``, read in batches."""
     terms = text_terms(query.q)
     base = visible_organisations(user)
     if terms:
         base = _match_text(base, terms)
-    return _ordered(_filtered(base, query), query, terms)
+    organisations = _ordered(_filtered(base, query), query, terms).select_related("profile")[
+        :EXPORT_LIMIT
+    ]
+    fields = export_fields(user)
+    batch_size = 2000
+    ids = list(organisations.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        by_pk = Organisation.objects.select_related("profile").in_bulk(chunk)
+        tags: dict[int, dict[str, list[str]]] = {pk: {} for pk in chunk}
+        for pk, vocabulary, code in Term.objects.filter(organisation_id__in=chunk).values_list(
+            "organisation_id", "vocabulary", "code"
+        ):
+            tags[pk].setdefault(vocabulary, []).append(code)
+        for pk, country in Presence.objects.filter(organisation_id__in=chunk).values_list(
+            "organisation_id", "country"
+        ):
+            tags[pk].setdefault("countries_of_operation", []).append(country)
+        for pk, slug in NetworkLink.objects.filter(member_id__in=chunk).values_list(
+            "member_id", "network__slug"
+        ):
+            tags[pk].setdefault("networks", []).append(slug)
+        for pk in chunk:
+            organisation = by_pk[pk]
+            profile = getattr(organisation, "profile", None)
+            row = {
+                "slug": organisation.slug,
+                "name": organisation.name,
+                "acronym": organisation.acronym,
+                "type": organisation.type,
+                "country": organisation.country,
+                "website": organisation.website,
+                "summary": organisation.summary,
+                "verified": organisation.is_verified,
+                "frontline": bool(profile and profile.is_frontline),
+                "founded": profile.founded if profile else None,
+                "size": profile.size if profile else "",
+                "updated": profile.updated_at.date().isoformat() if profile else "",
+                **{key: sorted(set(values)) for key, values in tags[pk].items()},
+            }
+            yield {name: row.get(name, []) for name in fields}
 
 
 def organisation_profile(user, organisation: Organisation) -> dict:

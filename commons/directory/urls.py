@@ -6,6 +6,7 @@ app_name = "directory"
 
 urlpatterns = [
     path("directory/", views.search, name="search"),
+    path("directory/export.<str:fmt>", views.export, name="export"),
     path("numbers/", views.numbers, name="numbers"),
     path("directory/partners/", views.partners, name="partners"),
     path("organisations/<slug:slug>/edit/", views.edit, name="edit"),

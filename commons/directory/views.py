@@ -1,12 +1,18 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commons.accounts import rules
 from commons.accounts.queries import get_organisation_for_user, visible_organisations
 from commons.core.errors import deny
+from commons.core.models import AuditEvent
+from commons.core.services import record_audit
 from commons.directory.forms import (
     HotlineFormSet,
     OrganisationProfileForm,
@@ -16,6 +22,8 @@ from commons.directory.forms import (
 )
 from commons.directory.queries import (
     community_in_numbers,
+    export_fields,
+    export_rows,
     find_partners,
     organisation_profile,
     search_organisations,
@@ -25,6 +33,7 @@ from commons.directory.services import save_profile
 from commons.directory.vocabularies import OrganisationType, Population, Service
 from commons.lib.geo import COUNTRY_CHOICES
 from commons.lib.languages import LANGUAGE_CHOICES
+from commons.lib.tabular import write_csv, write_xlsx
 
 
 @require_GET
@@ -33,6 +42,41 @@ def search(request):
     result = search_organisations(request.user, query)
     template = "directory/partials/_search_region.html" if request.htmx else "directory/search.html"
     return render(request, template, {"query": query, "result": result})
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+@require_GET
+def export(request, fmt: str):
+    """The organisations of a search, as CSV, XLSX or JSON; every export is audited."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    query = parse_search(request.GET)
+    fields = export_fields(request.user)
+    rows = list(export_rows(request.user, query))
+    if fmt == "csv":
+        content = write_csv(rows, fields)
+    elif fmt == "xlsx":
+        content = write_xlsx(rows, fields, title="organisations")
+    else:
+        content = json.dumps(
+            {"count": len(rows), "organisations": rows}, ensure_ascii=False, indent=1
+        )
+    record_audit(
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        target_label="directory search",
+        data={"format": fmt, "rows": len(rows), "query": request.GET.urlencode()[:500]},
+    )
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="organisations-{stamp}.{fmt}"'
+    return response
 
 
 @require_GET

@@ -91,6 +91,7 @@ MATRIX = {
     # directory
     "directory:search": ({}, everyone(200)),
     "directory:numbers": ({}, everyone(200)),
+    "directory:export": ({"fmt": "csv"}, everyone(200)),
     "directory:partners": ({}, everyone(200)),
     "api-v1:partners": ({}, everyone(200)),
     "directory:edit": ({"slug": "lantern"}, only({"alice", "staff"})),
