@@ -2,9 +2,14 @@
 organisation), carol (member of another organisation), dave (signed in, no
 organisation), an anonymous visitor, a moderator, a data steward and staff."""
 
+import os
+from pathlib import Path
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Page, sync_playwright
 
 from commons.accounts.models import Membership, Organisation, User
 
@@ -122,3 +127,72 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Browser tests (Debian Chromium driven by Playwright) ------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def _allow_orm_next_to_playwright():
+    # Playwright's sync API keeps an event loop running in this thread, and Django refuses
+    # ORM calls from such a thread unless told that it is safe (it is: nothing else runs).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(_allow_orm_next_to_playwright):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is not installed: run `make browser` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server, request):
+    """Open a page in a fresh browser context (a separate person's cookie jar).
+
+    The last page opened is photographed when the test ends, whether it passed or not.
+    """
+    contexts = []
+    pages = []
+
+    def _open() -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        pages.append(context.new_page())
+        return pages[-1]
+
+    yield _open
+    try:
+        if pages:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            pages[-1].screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(open_page) -> Page:
+    return open_page()
