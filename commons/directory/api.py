@@ -1,15 +1,20 @@
 """Directory endpoints: the same search function and visibility rules as the pages."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from commons.accounts.auth import SIGNED_IN
 from commons.accounts.queries import organisations_for_user
 from commons.directory.forms import parse_partner_need, parse_search
+from commons.directory.models import PersonProfile
 from commons.directory.queries import (
     community_in_numbers,
     find_partners,
     organisation_profile,
+    people_for_user,
     search_organisations,
+    shared_profile,
 )
 
 router = Router(tags=["directory"])
@@ -221,3 +226,69 @@ def partners(request, params: Query[PartnerParams]):
         {"organisation": _summary(m.organisation), "score": m.score, "reasons": m.reasons}
         for m in find_partners(request.user, need)
     ]
+
+
+class LabelledCode(Schema):
+    code: str
+    label: str
+
+
+class OrganisationRef(Schema):
+    slug: str
+    name: str
+
+
+class PersonOut(Schema):
+    """Only the fields the caller may see are present."""
+
+    id: int
+    name: str | None = None
+    title: str | None = None
+    organisations: list[OrganisationRef] | None = None
+    expertise: list[str] | None = None
+    languages: list[LabelledCode] | None = None
+    countries: list[LabelledCode] | None = None
+    bio: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class PeopleOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[PersonOut]
+
+
+@router.get(
+    "/people",
+    response=PeopleOut,
+    auth=SIGNED_IN,
+    summary="People in the network (signed-in members)",
+)
+def people(request, q: str = "", country: str = "", language: str = "", page: int = 1):
+    found = people_for_user(
+        request.user, q=q[:100], country=country[:2].upper(), language=language[:3].lower()
+    )
+    paginated = Paginator(found, 50).get_page(page)
+    return {
+        "count": paginated.paginator.count,
+        "page": paginated.number,
+        "pages": paginated.paginator.num_pages,
+        "items": [shared_profile(request.user, profile) for profile in paginated.object_list],
+    }
+
+
+@router.get(
+    "/people/{user_id}", response=PersonOut, auth=SIGNED_IN, summary="One person's shared profile"
+)
+def person(request, user_id: int):
+    profile = (
+        PersonProfile.objects.select_related("user")
+        .filter(user_id=user_id, user__is_active=True)
+        .first()
+    )
+    shown = shared_profile(request.user, profile) if profile else None
+    if shown is None:
+        raise Http404
+    return shown

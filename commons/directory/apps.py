@@ -9,4 +9,5 @@ class DirectoryConfig(AppConfig):
     navigation = [
         (10, _("Directory"), "directory:search", "all"),
         (11, _("Partner finder"), "directory:partners", "all"),
+        (12, _("People"), "directory:people", "signed_in"),
     ]

@@ -1,6 +1,5 @@
 import re
 
-import phonenumbers
 import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from commons.accounts.models import Organisation
 from commons.directory import vocabularies as v
-from commons.directory.models import Profile
+from commons.directory.models import PersonProfile, Profile
 from commons.directory.queries import FACETS, SORTS, PartnerNeed, SearchQuery
 from commons.lib.geo import COUNTRY_CHOICES
 from commons.lib.languages import LANGUAGE_CHOICES, is_language
+from commons.lib.phones import to_e164
 
 _COUNTRIES = {code for code, _name in COUNTRY_CHOICES}
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
@@ -170,16 +170,7 @@ class HotlineForm(forms.Form):
     channels = _checkboxes(_("Channels"), v.HotlineChannel)
 
     def clean_number(self):
-        raw = self.cleaned_data["number"]
-        try:
-            number = phonenumbers.parse(raw, None)
-        except phonenumbers.NumberParseException:
-            raise ValidationError(
-                _("Write the number in international format, starting with + and the country code.")
-            ) from None
-        if not phonenumbers.is_valid_number(number):
-            raise ValidationError(_("This is not a valid phone number."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return to_e164(self.cleaned_data["number"])
 
 
 PresenceFormSet = forms.formset_factory(PresenceForm, extra=2, max_num=200, can_delete=True)
@@ -203,3 +194,68 @@ def parse_partner_need(params: QueryDict) -> PartnerNeed:
         populations=codes("populations", "populations"),
         languages=codes("languages", "languages"),
     )
+
+
+class PersonProfileForm(forms.Form):
+    """A person's directory profile, and for each field who may see it."""
+
+    name = forms.CharField(label=_("Name"), max_length=150)
+    title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    bio = forms.CharField(
+        label=_("Short bio"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    expertise = forms.CharField(
+        label=_("Expertise"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Separate with commas, e.g. victim identification, labour migration, case management"
+        ),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        required=False,
+        choices=LANGUAGE_CHOICES,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("Countries you work on"),
+        required=False,
+        choices=COUNTRY_CHOICES,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PersonProfile.SHARED_FIELDS:
+            choices = PersonProfile.Level.choices
+            if name in PersonProfile.CONTACT_FIELDS:
+                choices = [c for c in choices if c[0] != PersonProfile.Level.PUBLIC]
+            self.fields[f"show_{name}"] = forms.ChoiceField(
+                label=_("Who sees this"),
+                choices=choices,
+                initial=PersonProfile.DEFAULT_VISIBILITY[name],
+            )
+
+    def clean_expertise(self):
+        raw = self.cleaned_data["expertise"]
+        return list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))[:20]
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"].strip()
+        return to_e164(raw) if raw else ""
+
+    def visibility(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"show_{name}"] for name in PersonProfile.SHARED_FIELDS}
+
+    def rows(self):
+        """(field or None, its visibility field, label) for the template; the e-mail
+        address and the organisations come from the account, not from this form."""
+        from_account = {"email": _("E-mail address"), "organisations": _("Your organisations")}
+        for name in PersonProfile.SHARED_FIELDS:
+            field = self[name] if name in self.fields else None
+            yield field, self[f"show_{name}"], from_account.get(name, "")

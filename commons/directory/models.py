@@ -141,3 +141,70 @@ class Hotline(TimeStampedModel):
 
     def __str__(self):
         return self.number
+
+
+class PersonProfile(TimeStampedModel):
+    """What a person shares about themselves in the directory, field by field.
+
+    ``visibility`` maps each field of ``SHARED_FIELDS`` to a level. Contact details
+    (e-mail, phone) can never be public: the highest level they take is ``members``.
+    """
+
+    class Level(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        MEMBERS = "members", _("Signed-in members")
+        PRIVATE = "private", _("Nobody")
+
+    SHARED_FIELDS = (
+        "name",
+        "title",
+        "organisations",
+        "expertise",
+        "languages",
+        "countries",
+        "bio",
+        "email",
+        "phone",
+    )
+    CONTACT_FIELDS = ("email", "phone")
+    DEFAULT_VISIBILITY = {
+        "name": Level.MEMBERS,
+        "title": Level.MEMBERS,
+        "organisations": Level.MEMBERS,
+        "expertise": Level.MEMBERS,
+        "languages": Level.MEMBERS,
+        "countries": Level.MEMBERS,
+        "bio": Level.MEMBERS,
+        "email": Level.PRIVATE,
+        "phone": Level.PRIVATE,
+    }
+
+    user = models.OneToOneField(
+        "accounts.User", primary_key=True, on_delete=models.CASCADE, related_name="person_profile"
+    )
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    expertise = models.JSONField(_("expertise"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    phone = models.CharField(_("phone (international format)"), max_length=20, blank=True)
+    visibility = models.JSONField(_("who sees what"), default=dict, blank=True)
+    # What each tier may search, derived by services.save_person_profile from the fields
+    # and their levels, so that a search can never match a field its reader may not see.
+    public_text = models.TextField(editable=False, blank=True)
+    members_text = models.TextField(editable=False, blank=True)
+    listed_publicly = models.BooleanField(default=False, editable=False, db_index=True)
+    listed_to_members = models.BooleanField(default=False, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("person profile")
+        verbose_name_plural = _("person profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    def level(self, field: str) -> str:
+        level = self.visibility.get(field, self.DEFAULT_VISIBILITY[field])
+        if field in self.CONTACT_FIELDS and level == self.Level.PUBLIC:
+            return self.Level.MEMBERS
+        return level

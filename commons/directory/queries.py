@@ -644,3 +644,73 @@ def find_partners(user, need: PartnerNeed, *, limit: int = 50) -> list[PartnerMa
         matches.append(PartnerMatch(organisation=organisations[pk], score=score, reasons=reasons))
     matches.sort(key=lambda m: (not m.organisation.is_verified, -m.score, m.organisation.name))
     return matches[:limit]
+
+
+# --- People ----------------------------------------------------------------------------
+
+
+def _levels(viewer, person) -> set[str]:
+    from commons.directory.models import PersonProfile
+
+    if viewer.is_authenticated and viewer.pk == person.pk:
+        return {
+            PersonProfile.Level.PUBLIC,
+            PersonProfile.Level.MEMBERS,
+            PersonProfile.Level.PRIVATE,
+        }
+    if viewer.is_authenticated:
+        return {PersonProfile.Level.PUBLIC, PersonProfile.Level.MEMBERS}
+    return {PersonProfile.Level.PUBLIC}
+
+
+def people_for_user(viewer, *, q: str = "", country: str = "", language: str = ""):
+    """Person profiles this viewer may list, filtered only on what the viewer may see."""
+    from commons.directory.models import PersonProfile
+
+    people = PersonProfile.objects.filter(user__is_active=True).select_related("user")
+    column = "members_text" if viewer.is_authenticated else "public_text"
+    people = (
+        people.filter(listed_to_members=True)
+        if viewer.is_authenticated
+        else people.filter(listed_publicly=True)
+    )
+    for word in text_terms(q):
+        people = people.filter(**{f"{column}__contains": word})
+    if country:
+        people = people.filter(**{f"{column}__contains": f"country:{country.lower()}"})
+    if language:
+        people = people.filter(**{f"{column}__contains": f"language:{language.lower()}"})
+    return people.order_by("user__name", "user__pk")
+
+
+def shared_profile(viewer, profile) -> dict | None:
+    """The fields of a person's profile this viewer may see, ready to show; ``None``
+    when the viewer may see nothing (the page then does not exist for them)."""
+    from commons.accounts.models import Membership
+
+    levels = _levels(viewer, profile.user)
+    if profile.level("name") not in levels:
+        return None
+    user = profile.user
+    shown: dict = {"id": user.pk}
+    values = {
+        "name": user.name or user.display_name,
+        "title": profile.title,
+        "expertise": list(profile.expertise),
+        "languages": [{"code": c, "label": str(language_name(c))} for c in profile.languages],
+        "countries": [{"code": c, "label": str(country_name(c))} for c in profile.countries],
+        "bio": profile.bio,
+        "email": user.email,
+        "phone": profile.phone,
+    }
+    for name, value in values.items():
+        if profile.level(name) in levels:
+            shown[name] = value
+    if profile.level("organisations") in levels:
+        organisations = visible_organisations(viewer).filter(
+            memberships__user=user, memberships__status=Membership.Status.ACTIVE
+        )
+        shown["organisations"] = [
+            {"slug": o.slug, "name": o.name} for o in organisations.order_by("name")
+        ]
+    return shown

@@ -11,7 +11,7 @@ from commons.accounts.models import Organisation
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
 from commons.directory import vocabularies as v
-from commons.directory.models import Hotline, NetworkLink, Presence, Profile, Term
+from commons.directory.models import Hotline, NetworkLink, PersonProfile, Presence, Profile, Term
 from commons.lib.text import render_markdown
 
 PROFILE_FIELDS = ("description", "founded", "size", "logo")
@@ -121,4 +121,70 @@ def save_profile(
             request=request,
             data={"changed": changed},
         )
+    return profile
+
+
+# --- People ---------------------------------------------------------------------------
+
+
+def _person_values(profile: PersonProfile) -> dict[str, Any]:
+    user = profile.user
+    return {
+        "name": user.name,
+        "title": profile.title,
+        "expertise": profile.expertise,
+        "languages": profile.languages,
+        "countries": profile.countries,
+        "bio": profile.bio,
+        "email": user.email,
+        "phone": profile.phone,
+    }
+
+
+def _searchable(profile: PersonProfile, levels: set[str]) -> str:
+    """The words of every field shown at ``levels``, plus filter tokens for places and
+    languages; contact details are never searchable."""
+    values = _person_values(profile)
+    words = []
+    for name in ("name", "title", "bio", "expertise"):
+        if profile.level(name) in levels and values[name]:
+            words.append(" ".join(values[name]) if isinstance(values[name], list) else values[name])
+    if profile.level("countries") in levels:
+        words += [f"country:{c}" for c in values["countries"]]
+    if profile.level("languages") in levels:
+        words += [f"language:{c}" for c in values["languages"]]
+    return " ".join(words).lower()
+
+
+@transaction.atomic
+def save_person_profile(
+    *, user, fields: Mapping[str, Any], visibility: Mapping[str, str]
+) -> PersonProfile:
+    """Save what a person shares and with whom.
+
+    Side effects: updates the person's name and profile, and recomputes what each tier
+    may search (``public_text``, ``members_text``) and whether they are listed at all.
+    """
+    profile, _created = PersonProfile.objects.get_or_create(user=user)
+    if "name" in fields and fields["name"] != user.name:
+        user.name = fields["name"]
+        user.save(update_fields=["name"])
+    for name in ("title", "bio", "expertise", "languages", "countries", "phone"):
+        if name in fields:
+            setattr(profile, name, fields[name])
+    levels = {choice.value for choice in PersonProfile.Level}
+    profile.visibility = {
+        name: level
+        for name, level in visibility.items()
+        if name in PersonProfile.SHARED_FIELDS and level in levels
+    }
+    public, members = (
+        {PersonProfile.Level.PUBLIC},
+        {PersonProfile.Level.PUBLIC, PersonProfile.Level.MEMBERS},
+    )
+    profile.public_text = _searchable(profile, public)
+    profile.members_text = _searchable(profile, members)
+    profile.listed_publicly = profile.level("name") == PersonProfile.Level.PUBLIC
+    profile.listed_to_members = profile.level("name") in members
+    profile.save()
     return profile

@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,20 +17,24 @@ from commons.core.services import record_audit
 from commons.directory.forms import (
     HotlineFormSet,
     OrganisationProfileForm,
+    PersonProfileForm,
     PresenceFormSet,
     parse_partner_need,
     parse_search,
 )
+from commons.directory.models import PersonProfile
 from commons.directory.queries import (
     community_in_numbers,
     export_fields,
     export_rows,
     find_partners,
     organisation_profile,
+    people_for_user,
     search_organisations,
+    shared_profile,
     suggested_origin_countries,
 )
-from commons.directory.services import save_profile
+from commons.directory.services import save_person_profile, save_profile
 from commons.directory.vocabularies import OrganisationType, Population, Service
 from commons.lib.geo import COUNTRY_CHOICES
 from commons.lib.languages import LANGUAGE_CHOICES
@@ -188,3 +193,69 @@ def _rows(formset, fields: tuple[str, ...]) -> list[dict]:
             if values not in rows:
                 rows.append(values)
     return rows
+
+
+# --- People ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def people(request):
+    q = request.GET.get("q", "").strip()[:100]
+    country = request.GET.get("country", "").strip().upper()[:2]
+    language = request.GET.get("language", "").strip().lower()[:3]
+    found = people_for_user(request.user, q=q, country=country, language=language)
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    rows = [shared_profile(request.user, profile) for profile in page.object_list]
+    template = "directory/partials/_people.html" if request.htmx else "directory/people.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "country": country,
+            "language": language,
+            "countries": COUNTRY_CHOICES,
+        },
+    )
+
+
+@require_GET
+def person(request, user_id: int):
+    profile = (
+        PersonProfile.objects.select_related("user")
+        .filter(user_id=user_id, user__is_active=True)
+        .first()
+    )
+    shown = shared_profile(request.user, profile) if profile else None
+    if shown is None:
+        raise Http404
+    return render(
+        request, "directory/person.html", {"person": shown, "is_me": request.user.pk == user_id}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_person(request):
+    profile = PersonProfile.objects.filter(user=request.user).first()
+    initial = {"name": request.user.name}
+    if profile:
+        initial.update(
+            title=profile.title,
+            bio=profile.bio,
+            expertise=", ".join(profile.expertise),
+            languages=profile.languages,
+            countries=profile.countries,
+            phone=profile.phone,
+            **{f"show_{name}": profile.level(name) for name in PersonProfile.SHARED_FIELDS},
+        )
+    form = PersonProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PersonProfileForm.base_fields}
+        save_person_profile(user=request.user, fields=fields, visibility=form.visibility())
+        messages.success(request, _("Your directory profile has been saved."))
+        return redirect("directory:person", user_id=request.user.pk)
+    return render(request, "directory/person_form.html", {"form": form})

@@ -93,6 +93,12 @@ MATRIX = {
     "directory:numbers": ({}, everyone(200)),
     "directory:export": ({"fmt": "csv"}, everyone(200)),
     "directory:partners": ({}, everyone(200)),
+    "directory:people": ({}, signed_in_only()),
+    # alice shares her name with members only (see the objects fixture)
+    "directory:person": ({"user_id": "alice_id"}, {**signed_in_only(), "anonymous": 404}),
+    "directory:edit_person": ({}, signed_in_only()),
+    "api-v1:people": ({}, {**everyone(200), "anonymous": 401}),
+    "api-v1:person": ({"user_id": "alice_id"}, {**everyone(200), "anonymous": 401}),
     "api-v1:partners": ({}, everyone(200)),
     "directory:edit": ({"slug": "lantern"}, only({"alice", "staff"})),
     # API
@@ -135,6 +141,7 @@ def test_every_url_pattern_has_an_entry_for_every_persona():
 @pytest.fixture
 def objects(personas, lantern):
     from commons.core.services import start_progress
+    from commons.directory.services import save_person_profile
 
     return {
         "progress": start_progress(label="Import", owner=personas["dave"]).pk,
@@ -142,6 +149,9 @@ def objects(personas, lantern):
             user=personas["bob"], name="t", key_prefix="fc_x", key_hash="x" * 64
         ).pk,
         "bob_membership": Membership.objects.get(user=personas["bob"], organisation=lantern).pk,
+        "alice_id": save_person_profile(
+            user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
+        ).pk,
     }
 
 
