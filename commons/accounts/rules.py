@@ -57,3 +57,7 @@ def can_verify_organisation(user) -> bool:
 
 def can_change_platform_roles(user) -> bool:
     return user.is_authenticated and user.is_staff
+
+
+def can_merge_organisations(user) -> bool:
+    return user.is_authenticated and user.is_staff

@@ -188,3 +188,81 @@ def save_person_profile(
     profile.listed_to_members = profile.level("name") in members
     profile.save()
     return profile
+
+
+# --- Merging duplicates ---------------------------------------------------------------
+
+
+@transaction.atomic
+def merge_organisations(
+    *, keep: Organisation, duplicate: Organisation, by, request=None
+) -> Organisation:
+    """Fold ``duplicate`` into ``keep`` and delete it.
+
+    1. Memberships move over; a person in both keeps the stronger role and an active
+       status if either was active.
+    2. Terms, places and network links are united; hotlines and open invitations move.
+    3. Empty facts of ``keep`` (acronym, website, summary, description, founding year,
+       size, logo) are filled from the duplicate; ``keep`` stays verified if either was.
+    4. One audit line records what was merged; then the duplicate is deleted.
+    """
+    from commons.accounts.models import Invitation, Membership
+
+    if keep.pk == duplicate.pk:
+        raise ValueError("An organisation cannot be merged into itself.")
+    for membership in Membership.objects.filter(organisation=duplicate).select_related("user"):
+        existing = Membership.objects.filter(organisation=keep, user=membership.user).first()
+        if existing is None:
+            membership.organisation = keep
+            membership.save(update_fields=["organisation", "updated_at"])
+            continue
+        if membership.role == Membership.Role.ADMIN:
+            existing.role = Membership.Role.ADMIN
+        if membership.status == Membership.Status.ACTIVE:
+            existing.status = Membership.Status.ACTIVE
+        existing.save(update_fields=["role", "status", "updated_at"])
+    for term in Term.objects.filter(organisation=duplicate):
+        Term.objects.get_or_create(organisation=keep, vocabulary=term.vocabulary, code=term.code)
+    for place in Presence.objects.filter(organisation=duplicate):
+        Presence.objects.get_or_create(
+            organisation=keep,
+            country=place.country,
+            subdivision=place.subdivision,
+            locality=place.locality,
+            defaults={"latitude": place.latitude, "longitude": place.longitude},
+        )
+    Hotline.objects.filter(organisation=duplicate).update(organisation=keep)
+    Invitation.objects.filter(organisation=duplicate, accepted_at__isnull=True).update(
+        organisation=keep
+    )
+    for link in NetworkLink.objects.filter(member=duplicate).exclude(network=keep):
+        NetworkLink.objects.get_or_create(network=link.network, member=keep)
+    for link in NetworkLink.objects.filter(network=duplicate).exclude(member=keep):
+        NetworkLink.objects.get_or_create(network=keep, member=link.member)
+
+    filled = []
+    for name in ("acronym", "website", "summary"):
+        if not getattr(keep, name) and getattr(duplicate, name):
+            setattr(keep, name, getattr(duplicate, name))
+            filled.append(name)
+    if keep.verified_at is None and duplicate.verified_at is not None:
+        keep.verified_at, keep.verified_by = duplicate.verified_at, duplicate.verified_by
+        filled.append("verified")
+    keep.save()
+    profile, other = ensure_profile(keep), Profile.objects.filter(organisation=duplicate).first()
+    if other is not None:
+        for name in PROFILE_FIELDS:
+            if not getattr(profile, name) and getattr(other, name):
+                setattr(profile, name, getattr(other, name))
+                filled.append(name)
+    record_audit(
+        action=AuditEvent.Action.ORGANISATIONS_MERGED,
+        actor=by,
+        target=keep,
+        request=request,
+        data={"merged": duplicate.slug, "merged_name": duplicate.name, "filled": filled},
+    )
+    duplicate.delete()
+    refresh_derived(profile)
+    profile.save()
+    return keep

@@ -7,9 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commons.accounts import rules
+from commons.accounts.models import Organisation
 from commons.accounts.queries import get_organisation_for_user, visible_organisations
 from commons.core.errors import deny
 from commons.core.models import AuditEvent
@@ -28,25 +30,70 @@ from commons.directory.queries import (
     export_fields,
     export_rows,
     find_partners,
+    likely_duplicates,
     organisation_profile,
     people_for_user,
     search_organisations,
     shared_profile,
     suggested_origin_countries,
 )
-from commons.directory.services import save_person_profile, save_profile
+from commons.directory.services import merge_organisations, save_person_profile, save_profile
 from commons.directory.vocabularies import OrganisationType, Population, Service
-from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.geo import COUNTRY_CHOICES, country_name
 from commons.lib.languages import LANGUAGE_CHOICES
 from commons.lib.tabular import write_csv, write_xlsx
+from commons.lib.worldmap import legend, render_choropleth, unmapped
 
 
 @require_GET
 def search(request):
     query = parse_search(request.GET)
     result = search_organisations(request.user, query)
+    view = "map" if request.GET.get("view") == "map" else "list"
+    context = {"query": query, "result": result, "view": view}
+    if view == "map":
+        context.update(_map_context(request, query, result))
     template = "directory/partials/_search_region.html" if request.htmx else "directory/search.html"
-    return render(request, template, {"query": query, "result": result})
+    return render(request, template, context)
+
+
+def _map_context(request, query, result) -> dict:
+    """The countries-of-operation facet drawn as a map; a click toggles that country."""
+    counts = {v.code: v.count for v in next(f for f in result.facets if f.name == "country").values}
+    chosen = set(query.filters.get("country", []))
+
+    def href(code: str) -> str:
+        params = request.GET.copy()
+        countries = [c for c in params.getlist("country") if c.upper() != code]
+        if code not in chosen:
+            countries.append(code)
+        params.setlist("country", countries)
+        params.pop("page", None)
+        return f"{request.path}?{params.urlencode()}"
+
+    def label(code: str) -> str:
+        return ngettext(
+            "%(country)s: %(count)s organisation",
+            "%(country)s: %(count)s organisations",
+            counts[code],
+        ) % {
+            "country": country_name(code),
+            "count": counts[code],
+        }
+
+    return {
+        "map_svg": render_choropleth(
+            counts,
+            href=href,
+            title=_("Organisations by country of operation"),
+            label=label,
+            selected=chosen,
+        ),
+        "map_legend": legend(counts),
+        "map_unmapped": [
+            (code, country_name(code), n) for code, n in sorted(unmapped(counts).items())
+        ],
+    }
 
 
 EXPORT_TYPES = {
@@ -259,3 +306,44 @@ def edit_person(request):
         messages.success(request, _("Your directory profile has been saved."))
         return redirect("directory:person", user_id=request.user.pk)
     return render(request, "directory/person_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def merge(request, slug: str):
+    """Staff fold a duplicate into this organisation, after seeing both side by side."""
+    keep = get_organisation_for_user(request, slug)
+    if not rules.can_merge_organisations(request.user):
+        deny(request, target=keep, reason="only staff merge organisations")
+    duplicate_slug = (request.POST.get("duplicate") or request.GET.get("duplicate") or "").strip()
+    duplicate = (
+        Organisation.objects.filter(slug=duplicate_slug).exclude(pk=keep.pk).first()
+        if duplicate_slug
+        else None
+    )
+    if request.method == "POST" and duplicate is not None and request.POST.get("confirm"):
+        merge_organisations(keep=keep, duplicate=duplicate, by=request.user, request=request)
+        messages.success(
+            request,
+            _("%(duplicate)s has been merged into %(keep)s.")
+            % {"duplicate": duplicate.name, "keep": keep.name},
+        )
+        return redirect(keep)
+    if duplicate_slug and duplicate is None:
+        messages.error(
+            request,
+            _("No other organisation has the short name “%(slug)s”.") % {"slug": duplicate_slug},
+        )
+    return render(
+        request,
+        "directory/merge.html",
+        {
+            "keep": keep,
+            "duplicate": duplicate,
+            "suggestions": likely_duplicates(
+                name=keep.name, country=keep.country, acronym=keep.acronym, exclude_pk=keep.pk
+            ),
+            "keep_members": keep.memberships.count(),
+            "duplicate_members": duplicate.memberships.count() if duplicate else 0,
+        },
+    )

@@ -101,6 +101,7 @@ MATRIX = {
     "api-v1:person": ({"user_id": "alice_id"}, {**everyone(200), "anonymous": 401}),
     "api-v1:partners": ({}, everyone(200)),
     "directory:edit": ({"slug": "lantern"}, only({"alice", "staff"})),
+    "directory:merge": ({"slug": "lantern"}, only({"staff"})),
     # API
     "api-v1:openapi-json": ({}, everyone(200)),
     "api-v1:openapi-view": ({}, everyone(200)),

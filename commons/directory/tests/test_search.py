@@ -189,3 +189,21 @@ def test_verified_only(directory, dave):
         ).total
         == 2
     )
+
+
+def test_the_map_view_shades_countries_and_links_them_to_filters(directory, db):
+    response = client_for(None).get(
+        reverse("directory:search"), {"view": "map", "services": "legal_aid"}
+    )
+    body = response.content.decode()
+    assert "<svg" in body
+    # Thailand has two verified organisations offering legal aid; a click adds it to the filters.
+    assert "Thailand: 2 organisations" in body
+    assert "/directory/?view=map&amp;services=legal_aid&amp;country=TH" in body
+    assert "Malaysia:" not in body  # no organisation with legal aid works there
+    selected = (
+        client_for(None)
+        .get(reverse("directory:search"), {"view": "map", "country": "TH"})
+        .content.decode()
+    )
+    assert "?view=map" in selected  # clicking Thailand again removes it
