@@ -10,6 +10,7 @@ from commons.accounts.models import Organisation
 from commons.directory import vocabularies as v
 from commons.directory.models import PersonProfile, Profile
 from commons.directory.queries import FACETS, SORTS, PartnerNeed, SearchQuery
+from commons.lib.gazetteer import find_place
 from commons.lib.geo import COUNTRY_CHOICES
 from commons.lib.languages import LANGUAGE_CHOICES, is_language
 from commons.lib.phones import to_e164
@@ -150,6 +151,9 @@ class PresenceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        place = find_place(data.get("country", ""), (data.get("locality") or "").strip())
+        data["latitude"] = place.latitude if place else None
+        data["longitude"] = place.longitude if place else None
         code = (data.get("subdivision") or "").strip().upper()
         if code:
             subdivision = pycountry.subdivisions.get(code=code)

@@ -206,6 +206,7 @@ def edit(request, slug: str):
             profile_fields["logo"] = ""
         elif cleaned["logo"] and cleaned["logo"] != current["profile"].logo:
             profile_fields["logo"] = cleaned["logo"]
+        presences = _rows(places, ("country", "subdivision", "locality", *COORDINATES))
         # The model form has already copied the new values onto its instance; compare
         # against the stored row so that the audit line lists what really changed.
         organisation.refresh_from_db()
@@ -217,12 +218,21 @@ def edit(request, slug: str):
             },
             profile_fields=profile_fields,
             terms={name: cleaned[name] for name in OrganisationProfileForm.TERM_FIELDS},
-            presences=_rows(places, ("country", "subdivision", "locality")),
+            presences=_rows(
+                places, ("country", "subdivision", "locality", "latitude", "longitude")
+            ),
             hotlines=_rows(hotlines, ("number", "label", "hours", "channels")),
             networks=list(cleaned["networks"]),
             request=request,
         )
         messages.success(request, _("The profile has been saved."))
+        unplaced = [p["locality"] for p in presences if p["locality"] and p["latitude"] is None]
+        if unplaced:
+            messages.warning(
+                request,
+                _("These places are kept as written but could not be put on the map: %(places)s")
+                % {"places": ", ".join(unplaced)},
+            )
         return redirect(organisation)
     return render(
         request,
@@ -231,12 +241,21 @@ def edit(request, slug: str):
     )
 
 
+EMPTY = {"channels": []}
+COORDINATES = ("latitude", "longitude")
+
+
 def _rows(formset, fields: tuple[str, ...]) -> list[dict]:
     """The filled, not deleted rows of a formset, without duplicates."""
     rows = []
     for row in formset.cleaned_data:
         if row and not row.get("DELETE") and row.get(fields[0]):
-            values = {name: row.get(name) or ([] if name == "channels" else "") for name in fields}
+            values = {
+                name: row.get(name)
+                if name in COORDINATES
+                else (row.get(name) or EMPTY.get(name, ""))
+                for name in fields
+            }
             if values not in rows:
                 rows.append(values)
     return rows

@@ -157,3 +157,16 @@ def test_members_who_are_not_admins_cannot_edit(bob, carol, lantern):
 
 def test_the_edit_page_refuses_the_wrong_method(alice, lantern):
     assert client_for(alice).put(reverse("directory:edit", args=["lantern"])).status_code == 405
+
+
+def test_places_get_coordinates_from_the_offline_gazetteer(alice, lantern):
+    data = _form(**{"places-1-country": "KH", "places-1-locality": "Atlantis"})
+    data["places-0-locality"] = "เชียงใหม่"  # Chiang Mai, written in Thai
+    response = client_for(alice).post(
+        reverse("directory:edit", args=["lantern"]), data, follow=True
+    )
+    chiang_mai = Presence.objects.get(organisation=lantern, country="TH")
+    assert round(chiang_mai.latitude, 1) == 18.8 and round(chiang_mai.longitude, 1) == 99.0
+    atlantis = Presence.objects.get(organisation=lantern, country="KH")
+    assert (atlantis.locality, atlantis.latitude) == ("Atlantis", None)
+    assert "could not be put on the map: Atlantis" in response.content.decode()
