@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from commons.directory.services import save_profile
+from commons.directory.models import PersonProfile
+from commons.directory.services import save_person_profile, save_profile
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_VOCABULARIES = ("four_ps", "services", "exploitation", "populations", "sectors", "languages")
@@ -84,6 +85,37 @@ PEOPLE = [
         "Stella (demo staff)",
         "platform staff (second factor required)",
         flags=("is_staff", "is_superuser"),
+    ),
+]
+
+
+# Directory profiles of demo people: (key, title, expertise, languages, countries, who
+# sees the name). Alice shares her name publicly; the others with members only.
+DEMO_PROFILES = [
+    (
+        "alice",
+        "Programme director (demo)",
+        ["shelter management", "case management"],
+        ["th", "en"],
+        ["TH"],
+        "public",
+    ),
+    ("bob", "Case worker (demo)", ["victim identification"], ["th", "my"], ["TH", "MM"], "members"),
+    (
+        "carol",
+        "Peer-support coordinator (demo)",
+        ["survivor leadership", "reintegration"],
+        ["km", "en"],
+        ["KH"],
+        "members",
+    ),
+    (
+        "sam",
+        "Data steward (demo)",
+        ["data protection", "route analysis"],
+        ["en"],
+        ["TH", "KH", "MY"],
+        "members",
     ),
 ]
 
@@ -182,6 +214,19 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
                     "status": person.status,
                     "message": "Demo join request." if person.status == "pending" else "",
                 },
+            )
+    for key, title, expertise, languages, countries, name_level in DEMO_PROFILES:
+        user = users[key]
+        if not PersonProfile.objects.filter(user=user).exists():
+            save_person_profile(
+                user=user,
+                fields={
+                    "title": title,
+                    "expertise": expertise,
+                    "languages": languages,
+                    "countries": countries,
+                },
+                visibility={"name": name_level, "title": name_level, "email": "members"},
             )
     return (
         PEOPLE,

@@ -89,6 +89,7 @@ def test_demo_loads_real_and_fictional_organisations_and_one_person_per_role(
     assert fictional.count() == 6
     assert all(o.is_demo for o in Organisation.objects.all())
     assert Membership.objects.get(user__email="erin@example.org").status == "pending"
+    assert User.objects.get(email="alice@example.org").person_profile.listed_publicly
     # Running it again adds nothing and keeps the password.
     call_command("demo")
     assert Organisation.objects.count() == 35
