@@ -247,7 +247,9 @@ class PersonProfileForm(forms.Form):
 
     def clean_expertise(self):
         raw = self.cleaned_data["expertise"]
-        return list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))[:20]
+        # Latin, Arabic (،), ideographic (、) and full-width (，) commas all separate.
+        parts = re.split(r"[,،、，]", raw)
+        return list(dict.fromkeys(part.strip() for part in parts if part.strip()))[:20]
 
     def clean_phone(self):
         raw = self.cleaned_data["phone"].strip()

@@ -88,7 +88,7 @@ def test_a_person_edits_their_profile_and_chooses_who_sees_what(dave):
         "name": "Dave D.",
         "title": "Researcher",
         "bio": "",
-        "expertise": "labour migration, , data",
+        "expertise": "labour migration, , data، الهجرة",
         "languages": ["en"],
         "countries": ["MY"],
         "phone": "+60 12-345 6789",
@@ -100,7 +100,7 @@ def test_a_person_edits_their_profile_and_chooses_who_sees_what(dave):
     assert response.status_code == 302
     profile = PersonProfile.objects.get(user=dave)
     assert (profile.expertise, profile.phone, profile.level("name")) == (
-        ["labour migration", "data"],
+        ["labour migration", "data", "الهجرة"],
         "+60123456789",
         "public",
     )
