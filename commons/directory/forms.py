@@ -247,8 +247,8 @@ class PersonProfileForm(forms.Form):
 
     def clean_expertise(self):
         raw = self.cleaned_data["expertise"]
-        # Latin, Arabic (،), ideographic (、) and full-width (，) commas all separate.
-        parts = re.split(r"[,،、，]", raw)
+        # Latin, Arabic, ideographic and full-width commas all separate.
+        parts = re.split("[,\u060c\u3001\uff0c]", raw)
         return list(dict.fromkeys(part.strip() for part in parts if part.strip()))[:20]
 
     def clean_phone(self):
