@@ -11,7 +11,7 @@ filter applied except that facet's own, so they say what ticking the value would
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Page, Paginator
@@ -104,12 +104,23 @@ class SearchResult:
 
 # --- Text ------------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased; punctuation, symbols and FTS syntax are dropped.
+
+    Combining marks stay inside their word: Thai, Khmer, Burmese and Devanagari write
+    vowels as marks, and splitting on them would cut "ที่พักพิง" into fragments.
+    """
+    kept = "-'’"
+    cleaned = "".join(
+        " " if unicodedata.category(ch)[0] in "PSZC" and ch not in kept else ch for ch in text or ""
+    )
+    return [w.lower() for w in cleaned.split() if w.strip("-'’")]
 
 
 def text_terms(q: str) -> list[str]:
-    """The words of a query, lower-cased; punctuation and FTS syntax are dropped."""
-    return [w.lower() for w in _WORD.findall(q or "")][:10]
+    """The words of a search query (at most ten)."""
+    return words(q)[:10]
 
 
 def _match_text(organisations: QuerySet, terms: list[str]) -> QuerySet:
@@ -421,8 +432,8 @@ _STOP_WORDS = {
 
 
 def _name_key(name: str) -> set[str]:
-    words = {w.lower() for w in _WORD.findall(name or "")}
-    return (words - _STOP_WORDS) or words
+    found = set(words(name))
+    return (found - _STOP_WORDS) or found
 
 
 def likely_duplicates(

@@ -207,3 +207,25 @@ def test_the_map_view_shades_countries_and_links_them_to_filters(directory, db):
         .content.decode()
     )
     assert "?view=map" in selected  # clicking Thailand again removes it
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ("ที่พักพิง", ["ที่พักพิง"]),
+        ("ស្ត្រី និង កុមារ", ["ស្ត្រី", "និង", "កុមារ"]),
+        ('shelter "OR" *NEAR(x)', ["shelter", "or", "near", "x"]),
+        ("Children's  aid-workers", ["children's", "aid-workers"]),
+    ],
+)
+def test_words_keep_their_combining_marks(query, terms):
+    from commons.directory.queries import text_terms
+
+    assert text_terms(query) == terms
+
+
+def test_khmer_words_are_found_whole(staff, dave):
+    organisation = create_organisation(name="អង្គការការពារស្ត្រី", country="KH", verified_by=staff)
+    create_organisation(name="Other", country="KH", summary="ស្ត", verified_by=staff)
+    result = search_organisations(dave, SearchQuery(q="ស្ត្រី"))
+    assert [o.pk for o in result.page.object_list] == [organisation.pk]
