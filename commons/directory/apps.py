@@ -11,3 +11,6 @@ class DirectoryConfig(AppConfig):
         (11, _("Partner finder"), "directory:partners", "all"),
         (12, _("People"), "directory:people", "signed_in"),
     ]
+
+    def ready(self):
+        from commons.directory import signals  # noqa: F401  (marks the search index stale)

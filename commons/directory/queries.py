@@ -12,7 +12,7 @@ filter applied except that facet's own, so they say what ticking the value would
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -179,65 +179,16 @@ def _filtered(base: QuerySet, query: SearchQuery, *, except_facet: str | None = 
     return organisations
 
 
-def _counts(facet: Facet, organisations: QuerySet) -> dict[str, tuple[str, int]]:
-    """Value code -> (label, number of organisations) for one facet."""
-    ids = organisations.values("pk")
-    if facet.kind == "term":
-        rows = (
-            Term.objects.filter(vocabulary=facet.name, organisation_id__in=ids)
-            .values_list("code")
-            .annotate(n=Count("id"))
-        )
-    elif facet.kind == "presence":
-        rows = (
-            Presence.objects.filter(organisation_id__in=ids)
-            .values_list("country")
-            .annotate(n=Count("organisation_id", distinct=True))
-        )
-    elif facet.kind == "network":
-        rows = (
-            NetworkLink.objects.filter(member_id__in=ids)
-            .values_list("network__slug", "network__name")
-            .annotate(n=Count("id"))
-        )
-        return {slug: (name, n) for slug, name, n in rows}
-    else:
-        rows = (
-            organisations.exclude(**{facet.field: ""})
-            .exclude(**{f"{facet.field}__isnull": True})
-            .values_list(facet.field)
-            .annotate(n=Count("pk"))
-        )
-    return {code: (facet.value_label(code), n) for code, n in rows}
-
-
-def _facet_results(base: QuerySet, query: SearchQuery) -> list[FacetResult]:
-    results = []
-    for facet in FACETS:
-        counts = _counts(facet, _filtered(base, query, except_facet=facet.name))
-        selected = set(query.filters.get(facet.name, []))
-        for code in selected - set(counts):  # keep a ticked value visible even at zero
-            counts[code] = (facet.value_label(code), 0)
-        values = [
-            FacetValue(code=code, label=str(label), count=n, selected=code in selected)
-            for code, (label, n) in counts.items()
-        ]
-        values.sort(key=lambda value: (not value.selected, -value.count, value.label))
-        results.append(FacetResult(facet=facet, values=values))
-    return results
-
-
 # --- Search ----------------------------------------------------------------------------
 
 
 def _ordered(organisations: QuerySet, query: SearchQuery, terms: list[str]) -> QuerySet:
+    """The same order as the index gives, in SQL (for exports)."""
     if query.sort == "updated":
         return organisations.order_by("-profile__updated_at", "name")
     if query.sort == "name" or not terms:
         return organisations.order_by("name")
     phrase = " ".join(terms)
-    # Relevance that reads the same on every database: the name or acronym itself, then
-    # names that start with or contain the words, then matches in the descriptions.
     return organisations.annotate(
         relevance=Case(
             When(Q(name__iexact=phrase) | Q(acronym__iexact=phrase), then=Value(0)),
@@ -250,43 +201,118 @@ def _ordered(organisations: QuerySet, query: SearchQuery, terms: list[str]) -> Q
     ).order_by("relevance", "name")
 
 
+class _Results:
+    """The organisations of a bitset in a given order, loaded a page at a time; what
+    Django's Paginator needs (a count and slicing)."""
+
+    def __init__(self, index, mask: int, order: list[int]):
+        self.index, self.mask, self.order = index, mask, order
+
+    def count(self) -> int:
+        return self.mask.bit_count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice):
+        positions = self.index.positions(self.mask, self.order, window.start or 0, window.stop)
+        pks = [self.index.pks[where] for where in positions]
+        found = (
+            Organisation.objects.select_related("profile")
+            .prefetch_related("presences")
+            .in_bulk(pks)
+        )
+        return [found[pk] for pk in pks if pk in found]
+
+
+def _facet_values(index, facet: Facet, mask: int, selected: set[str]) -> list[FacetValue]:
+    values = []
+    for code, value_mask in index.facets.get(facet.name, {}).items():
+        count = (mask & value_mask).bit_count()
+        if count or code in selected:
+            label = (
+                index.network_names.get(code, code)
+                if facet.kind == "network"
+                else facet.value_label(code)
+            )
+            values.append(
+                FacetValue(code=code, label=str(label), count=count, selected=code in selected)
+            )
+    for code in selected - {value.code for value in values}:  # a ticked value no one has
+        values.append(
+            FacetValue(code=code, label=str(facet.value_label(code)), count=0, selected=True)
+        )
+    values.sort(key=lambda value: (not value.selected, -value.count, value.label))
+    return values
+
+
 def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResult:
-    """Organisations this person may see that match the query, with facet counts."""
+    """Organisations this person may see that match the query, with facet counts.
+
+    1. Start from the organisations of the reader's tier (anonymous visitors: verified).
+    2. Keep those whose text matches every word (one database query, remembered).
+    3. Each ticked facet is the OR of its values' bitsets; the result is the AND of all.
+    4. A facet's counts use every filter but its own; a page loads 25 rows by key.
+    """
+    from commons.directory import facet_index
+
+    index = facet_index.current()
     terms = text_terms(query.q)
-    base = visible_organisations(user)
+    base = index.everyone if user.is_authenticated else index.verified
     if terms:
-        base = _match_text(base, terms)
-    matching = _filtered(base, query)
-    paginator = Paginator(
-        _ordered(matching, query, terms)
-        .select_related("profile")
-        .prefetch_related("presences")
-        .only(
-            "pk",
-            "name",
-            "slug",
-            "acronym",
-            "country",
-            "type",
-            "summary",
-            "verified_at",
-            "profile__is_frontline",
-            "profile__updated_at",
-            "profile__logo",
-        ),
-        page_size,
-    )
-    page = paginator.get_page(query.page)
+        base &= facet_index.remembered(
+            index,
+            ("text", *terms),
+            lambda: index.mask_of(
+                _match_text(Organisation.objects.all(), terms).values_list("pk", flat=True)
+            ),
+        )
+    chosen: dict[str, int] = {}
+    for name, codes in query.filters.items():
+        values = index.facets.get(name, {})
+        chosen[name] = 0
+        for code in codes:
+            chosen[name] |= values.get(code, 0)
+
+    def narrowed(
+        *, without: str = "", verified: bool = query.verified, frontline: bool = query.frontline
+    ) -> int:
+        mask = base
+        if verified:
+            mask &= index.verified
+        if frontline:
+            mask &= index.frontline
+        for name, facet_mask in chosen.items():
+            if name != without:
+                mask &= facet_mask
+        return mask
+
+    matching = narrowed()
+    if query.sort == "updated":
+        order = index.by_updated
+    elif query.sort == "name" or not terms:
+        order = index.by_name
+    else:
+        phrase = " ".join(terms)
+        order = facet_index.remembered(
+            index, ("order", phrase), lambda: facet_index.relevance_order(index, phrase)
+        )
+    page = Paginator(_Results(index, matching, order), page_size).get_page(query.page)
+    facets = [
+        FacetResult(
+            facet=facet,
+            values=_facet_values(
+                index, facet, narrowed(without=facet.name), set(query.filters.get(facet.name, []))
+            ),
+        )
+        for facet in FACETS
+    ]
     return SearchResult(
         page=page,
-        total=paginator.count,
-        facets=_facet_results(base, query),
-        verified_count=_filtered(base, replace(query, verified=False))
-        .filter(verified_at__isnull=False)
-        .count(),
-        frontline_count=_filtered(base, replace(query, frontline=False))
-        .filter(profile__is_frontline=True)
-        .count(),
+        total=matching.bit_count(),
+        facets=facets,
+        verified_count=(narrowed(verified=False) & index.verified).bit_count(),
+        frontline_count=(narrowed(frontline=False) & index.frontline).bit_count(),
     )
 
 

@@ -1,0 +1,249 @@
+"""An in-memory bitmap index of the directory for fast faceted search.
+
+Every organisation gets a bit position; every facet value (a country, a service, a
+network …) is a Python integer used as a bitset of the organisations that have it.
+Filtering is AND/OR of integers and a facet count is ``(mask & value).bit_count()``,
+both done in C over 100,000 bits in microseconds, so a search with text, four facets and
+the counts of all eleven facets needs one database query (for the text) instead of
+sixteen.
+
+The index is rebuilt lazily when the directory changes: writers call
+``directory_changed()``, which stores a new version in the shared cache; each process
+compares its index's version on every search. With several processes, the cache must be
+shared (Redis, ``REDIS_URL``) for them to notice each other's changes; as a safety net
+an index is never used for longer than ``MAX_AGE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+VERSION_KEY = "directory:index:version"
+MAX_AGE_SECONDS = 300
+TEXT_CACHE_SIZE = 512
+
+_lock = threading.Lock()
+_index: DirectoryIndex | None = None
+
+
+def directory_changed() -> None:
+    """Tell every process that its index is stale (call after any directory write)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _current_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, None):
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+class _Bits:
+    """Collects bit positions per key, then turns each into one integer."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.arrays: dict = {}
+
+    def set(self, key, position: int) -> None:
+        array = self.arrays.get(key)
+        if array is None:
+            array = self.arrays[key] = bytearray((self.size + 7) // 8)
+        array[position >> 3] |= 1 << (position & 7)
+
+    def masks(self) -> dict:
+        return {key: int.from_bytes(array, "little") for key, array in self.arrays.items()}
+
+
+@dataclass
+class DirectoryIndex:
+    version: str
+    built_at: float
+    pks: list[int]
+    names: list[str]  # lower-cased, by position
+    acronyms: list[str]
+    everyone: int
+    verified: int
+    frontline: int
+    facets: dict[str, dict[str, int]]
+    network_names: dict[str, str]
+    by_name: list[int]  # positions in name order
+    by_updated: list[int]  # positions, most recently updated first
+    position: dict[int, int] = field(default_factory=dict)
+    text_cache: OrderedDict = field(default_factory=OrderedDict)
+
+    def mask_of(self, pks) -> int:
+        array = bytearray((len(self.pks) + 7) // 8)
+        position = self.position
+        for pk in pks:
+            where = position.get(pk)
+            if where is not None:
+                array[where >> 3] |= 1 << (where & 7)
+        return int.from_bytes(array, "little")
+
+    def positions(self, mask: int, order: list[int], start: int, stop: int) -> list[int]:
+        """The positions set in ``mask``, in ``order``, from ``start`` to ``stop``."""
+        if mask == 0:
+            return []
+        bits = mask.to_bytes((len(self.pks) + 7) // 8, "little")
+        found: list[int] = []
+        seen = 0
+        for where in order:
+            if bits[where >> 3] >> (where & 7) & 1:
+                if seen >= start:
+                    found.append(where)
+                    if len(found) == stop - start:
+                        break
+                seen += 1
+        return found
+
+
+def build() -> DirectoryIndex:
+    """Read the whole directory into bitsets (a few seconds at 100,000 organisations)."""
+    from commons.accounts.models import Organisation
+    from commons.directory.models import NetworkLink, Presence, Term
+
+    rows = list(
+        Organisation.objects.order_by("pk").values_list(
+            "pk",
+            "name",
+            "acronym",
+            "country",
+            "type",
+            "verified_at",
+            "profile__is_frontline",
+            "profile__size",
+            "profile__updated_at",
+            "updated_at",
+        )
+    )
+    size = len(rows)
+    position = {row[0]: where for where, row in enumerate(rows)}
+    flags = _Bits(size)
+    facet_bits = _Bits(size)
+    for where, (
+        _pk,
+        _name,
+        _acronym,
+        country,
+        type_,
+        verified_at,
+        frontline,
+        size_band,
+        *_dates,
+    ) in enumerate(rows):
+        flags.set("everyone", where)
+        if verified_at is not None:
+            flags.set("verified", where)
+        if frontline:
+            flags.set("frontline", where)
+        facet_bits.set(("hq", country), where)
+        facet_bits.set(("type", type_), where)
+        if size_band:
+            facet_bits.set(("size", size_band), where)
+    for pk, vocabulary, code in Term.objects.values_list(
+        "organisation_id", "vocabulary", "code"
+    ).iterator(chunk_size=20_000):
+        facet_bits.set((vocabulary, code), position[pk])
+    for pk, country in Presence.objects.values_list("organisation_id", "country").iterator(
+        chunk_size=20_000
+    ):
+        facet_bits.set(("country", country), position[pk])
+    network_names = {}
+    for member, slug, name in NetworkLink.objects.values_list(
+        "member_id", "network__slug", "network__name"
+    ).iterator(chunk_size=20_000):
+        facet_bits.set(("network", slug), position[member])
+        network_names[slug] = name
+    facets: dict[str, dict[str, int]] = {}
+    for (facet, code), mask in facet_bits.masks().items():
+        facets.setdefault(facet, {})[code] = mask
+    masks = flags.masks()
+    names = [row[1].lower() for row in rows]
+    updated = [row[8] or row[9] for row in rows]
+    return DirectoryIndex(
+        version="",
+        built_at=time.monotonic(),
+        pks=[row[0] for row in rows],
+        names=names,
+        acronyms=[(row[2] or "").lower() for row in rows],
+        everyone=masks.get("everyone", 0),
+        verified=masks.get("verified", 0),
+        frontline=masks.get("frontline", 0),
+        facets=facets,
+        network_names=network_names,
+        by_name=sorted(range(size), key=lambda where: (names[where], rows[where][0])),
+        by_updated=sorted(
+            range(size), key=lambda where: (updated[where], rows[where][0]), reverse=True
+        ),
+        position=position,
+    )
+
+
+def current() -> DirectoryIndex:
+    """The index for the directory as it is now, rebuilt first if it is stale."""
+    global _index
+    version = _current_version()
+    index = _index
+    if (
+        index is not None
+        and index.version == version
+        and time.monotonic() - index.built_at < MAX_AGE_SECONDS
+    ):
+        return index
+    with _lock:
+        index = _index
+        if (
+            index is None
+            or index.version != version
+            or time.monotonic() - index.built_at >= MAX_AGE_SECONDS
+        ):
+            index = build()
+            index.version = version
+            _index = index
+    return index
+
+
+def remembered(index: DirectoryIndex, key, compute):
+    """``compute()``, remembered for this index version (a small LRU: text matches and
+    relevance orders of recent queries)."""
+    value = index.text_cache.get(key)
+    if value is None:
+        value = compute()
+        index.text_cache[key] = value
+        if len(index.text_cache) > TEXT_CACHE_SIZE:
+            index.text_cache.popitem(last=False)
+    else:
+        index.text_cache.move_to_end(key)
+    return value
+
+
+def relevance_order(index: DirectoryIndex, phrase: str) -> list[int]:
+    """Positions in relevance order for a text query: the name or acronym itself, then
+    names starting with the phrase, then names or acronyms containing it, then the rest;
+    by name within each group."""
+    tiers: tuple[list[int], list[int], list[int]] = ([], [], [])
+    names, acronyms = index.names, index.acronyms
+    for where in index.by_name:
+        name, acronym = names[where], acronyms[where]
+        if phrase not in name and phrase not in acronym:
+            continue
+        if phrase in (name, acronym):
+            tiers[0].append(where)
+        elif name.startswith(phrase):
+            tiers[1].append(where)
+        else:
+            tiers[2].append(where)
+    ranked = tiers[0] + tiers[1] + tiers[2]
+    if not ranked:
+        return index.by_name
+    placed = set(ranked)
+    return ranked + [where for where in index.by_name if where not in placed]
