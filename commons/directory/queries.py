@@ -205,8 +205,8 @@ class _Results:
     """The organisations of a bitset in a given order, loaded a page at a time; what
     Django's Paginator needs (a count and slicing)."""
 
-    def __init__(self, index, mask: int, order: list[int]):
-        self.index, self.mask, self.order = index, mask, order
+    def __init__(self, index, mask: int, order: list[int], first: list[int] = ()):
+        self.index, self.mask, self.order, self.first = index, mask, order, first
 
     def count(self) -> int:
         return self.mask.bit_count()
@@ -215,7 +215,9 @@ class _Results:
         return self.count()
 
     def __getitem__(self, window: slice):
-        positions = self.index.positions(self.mask, self.order, window.start or 0, window.stop)
+        positions = self.index.positions(
+            self.mask, self.order, window.start or 0, window.stop, first=self.first
+        )
         pks = [self.index.pks[where] for where in positions]
         found = (
             Organisation.objects.select_related("profile")
@@ -223,6 +225,21 @@ class _Results:
             .in_bulk(pks)
         )
         return [found[pk] for pk in pks if pk in found]
+
+
+def _text_mask(index, terms: list[str]) -> int:
+    """The bitset of organisations matching the words (one query, read with a plain
+    cursor: there may be tens of thousands of keys)."""
+    keys = _match_text(Organisation.objects.all(), terms).values_list("pk", flat=True)
+    sql, params = keys.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pks = [row[0] for row in cursor.fetchall()]
+    try:
+        positions = list(map(index.position.__getitem__, pks))
+    except KeyError:  # an organisation added since the index was built
+        positions = [index.position[pk] for pk in pks if pk in index.position]
+    return index.mask_of_positions(positions)
 
 
 def _facet_values(index, facet: Facet, mask: int, selected: set[str]) -> list[FacetValue]:
@@ -259,14 +276,19 @@ def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE
     index = facet_index.current()
     terms = text_terms(query.q)
     base = index.everyone if user.is_authenticated else index.verified
+    first: list[int] = []
     if terms:
-        base &= facet_index.remembered(
-            index,
-            ("text", *terms),
-            lambda: index.mask_of(
-                _match_text(Organisation.objects.all(), terms).values_list("pk", flat=True)
-            ),
+        text_mask = facet_index.remembered(
+            index, ("text", *terms), lambda: _text_mask(index, terms)
         )
+        base &= text_mask
+        if query.sort == "relevance":
+            phrase = " ".join(terms)
+            first = facet_index.remembered(
+                index,
+                ("ranked", phrase),
+                lambda: facet_index.relevance_ranked(index, phrase),
+            )
     chosen: dict[str, int] = {}
     for name, codes in query.filters.items():
         values = index.facets.get(name, {})
@@ -288,16 +310,8 @@ def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE
         return mask
 
     matching = narrowed()
-    if query.sort == "updated":
-        order = index.by_updated
-    elif query.sort == "name" or not terms:
-        order = index.by_name
-    else:
-        phrase = " ".join(terms)
-        order = facet_index.remembered(
-            index, ("order", phrase), lambda: facet_index.relevance_order(index, phrase)
-        )
-    page = Paginator(_Results(index, matching, order), page_size).get_page(query.page)
+    order = index.by_updated if query.sort == "updated" else index.by_name
+    page = Paginator(_Results(index, matching, order, first), page_size).get_page(query.page)
     facets = [
         FacetResult(
             facet=facet,
