@@ -43,6 +43,8 @@ if str(ROOT) not in sys.path:
 
 from tqdm import tqdm  # noqa: E402
 
+from bench.run import stop_server  # noqa: E402
+
 # Progress bars on a terminal only, as in bench/run.py.
 progress = functools.partial(tqdm, disable=None, mininterval=0.5)
 
@@ -1188,18 +1190,6 @@ def start_datasette(db: Path, log: Path) -> tuple[subprocess.Popen, int]:
         time.sleep(0.2)
     stop_server(server)
     raise SystemExit("Datasette did not answer within 60 s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
 
 
 def measure_datasette(port: int, queries: list[dict], repeats: int, seed: int, budget: float):

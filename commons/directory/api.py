@@ -7,10 +7,10 @@ from ninja import Field, Query, Router, Schema
 from commons.accounts.auth import SIGNED_IN
 from commons.accounts.queries import organisations_for_user
 from commons.directory.forms import parse_partner_need, parse_search
-from commons.directory.models import PersonProfile
 from commons.directory.queries import (
     community_in_numbers,
     find_partners,
+    get_person_for_user,
     organisation_profile,
     people_for_user,
     search_organisations,
@@ -283,12 +283,4 @@ def people(request, q: str = "", country: str = "", language: str = "", page: in
     "/people/{user_id}", response=PersonOut, auth=SIGNED_IN, summary="One person's shared profile"
 )
 def person(request, user_id: int):
-    profile = (
-        PersonProfile.objects.select_related("user")
-        .filter(user_id=user_id, user__is_active=True)
-        .first()
-    )
-    shown = shared_profile(request.user, profile) if profile else None
-    if shown is None:
-        raise Http404
-    return shown
+    return get_person_for_user(request.user, user_id)

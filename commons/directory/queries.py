@@ -765,3 +765,20 @@ def shared_profile(viewer, profile) -> dict | None:
             {"slug": o.slug, "name": o.name} for o in organisations.order_by("name")
         ]
     return shown
+
+
+def get_person_for_user(viewer, user_id: int) -> dict:
+    """What this viewer may see of a person's profile, or 404 when nothing."""
+    from django.http import Http404
+
+    from commons.directory.models import PersonProfile
+
+    profile = (
+        PersonProfile.objects.select_related("user")
+        .filter(user_id=user_id, user__is_active=True)
+        .first()
+    )
+    shown = shared_profile(viewer, profile) if profile else None
+    if shown is None:
+        raise Http404
+    return shown

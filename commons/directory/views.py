@@ -30,6 +30,7 @@ from commons.directory.queries import (
     export_fields,
     export_rows,
     find_partners,
+    get_person_for_user,
     likely_duplicates,
     organisation_profile,
     people_for_user,
@@ -290,14 +291,7 @@ def people(request):
 
 @require_GET
 def person(request, user_id: int):
-    profile = (
-        PersonProfile.objects.select_related("user")
-        .filter(user_id=user_id, user__is_active=True)
-        .first()
-    )
-    shown = shared_profile(request.user, profile) if profile else None
-    if shown is None:
-        raise Http404
+    shown = get_person_for_user(request.user, user_id)
     return render(
         request, "directory/person.html", {"person": shown, "is_me": request.user.pk == user_id}
     )
