@@ -9,9 +9,9 @@ from commons.core.queries import progress_for_user
 
 @require_GET
 def home(request):
-    from commons.directory.queries import community_in_numbers
+    from commons.directory.queries import community_figures
 
-    return render(request, "core/home.html", {"numbers": community_in_numbers(request.user)})
+    return render(request, "core/home.html", {"numbers": community_figures(request.user)})
 
 
 @require_GET

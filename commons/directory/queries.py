@@ -565,9 +565,10 @@ def _live_numbers(user) -> dict:
     }
 
 
-def community_in_numbers(user) -> dict:
+def community_figures(user) -> dict:
     """Figures about the community, computed live from the organisations this person may
-    see (anonymous visitors: verified organisations), cached for a minute per tier."""
+    see (anonymous visitors: verified organisations), cached for a minute per tier.
+    Breakdowns are (code, count) pairs; ``community_in_numbers`` adds their labels."""
     from django.core.cache import cache
 
     tier = "members" if user.is_authenticated else "public"
@@ -575,7 +576,12 @@ def community_in_numbers(user) -> dict:
     if numbers is None:
         numbers = _live_numbers(user)
         cache.set(f"directory:numbers:{tier}", numbers, NUMBERS_CACHE_SECONDS)
-    # Labels are added after the cache so that each reader gets their own language.
+    return numbers
+
+
+def community_in_numbers(user) -> dict:
+    """``community_figures`` with every breakdown labelled in the reader's language."""
+    numbers = community_figures(user)
     return {
         **numbers,
         "by_four_ps": _top(numbers["by_four_ps"], lambda c: v.label(v.FourP, c)),
