@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 import threading
 import time
 import uuid
@@ -29,6 +30,7 @@ from django.core.cache import cache
 VERSION_KEY = "directory:index:version"
 MAX_AGE_SECONDS = 300
 TEXT_CACHE_SIZE = 512
+WIDE_FACETS = ("network", "country", "hq")
 
 _lock = threading.Lock()
 _index: DirectoryIndex | None = None
@@ -76,6 +78,9 @@ class DirectoryIndex:
     verified: int
     frontline: int
     facets: dict[str, dict[str, int]]
+    # For facets with many values: the values of each position, to count by walking the
+    # few matching organisations instead of AND-ing thousands of bitsets.
+    values_at: dict[str, list[tuple[str, ...]]]
     network_names: dict[str, str]
     by_name: list[int]  # positions in name order
     name_rank: list[int]  # position -> place in by_name
@@ -92,6 +97,34 @@ class DirectoryIndex:
         for where in positions:
             array[where >> 3] |= 1 << (where & 7)
         return int.from_bytes(array, "little")
+
+    def set_positions(self, mask: int) -> list[int]:
+        """Every position set in ``mask`` (fast when few are)."""
+        bits = mask.to_bytes((len(self.pks) + 7) // 8, "little")
+        found = []
+        start = 0
+        while True:
+            start = _next_nonzero(bits, start)
+            if start < 0:
+                return found
+            byte = bits[start]
+            base = start << 3
+            for bit in range(8):
+                if byte >> bit & 1:
+                    found.append(base + bit)
+            start += 1
+
+    def count_values(self, facet: str, mask: int) -> dict[str, int] | None:
+        """Counts of a wide facet's values within ``mask`` by walking its positions, or
+        None when AND-ing each value's bitset is cheaper."""
+        if facet not in self.values_at or mask.bit_count() > 4 * len(self.facets.get(facet, ())):
+            return None
+        counts: dict[str, int] = {}
+        values_at = self.values_at[facet]
+        for where in self.set_positions(mask):
+            for code in values_at[where]:
+                counts[code] = counts.get(code, 0) + 1
+        return counts
 
     def positions(
         self, mask: int, order: list[int], start: int, stop: int, *, first: list[int] = ()
@@ -112,6 +145,14 @@ class DirectoryIndex:
                         break
                 seen += 1
         return found
+
+
+_NONZERO = re.compile(rb"[^\x00]")
+
+
+def _next_nonzero(data: bytes, start: int) -> int:
+    found = _NONZERO.search(data, start)
+    return found.start() if found else -1
 
 
 def _blob(prefix: str, texts: list[str]) -> dict:
@@ -145,6 +186,9 @@ def build() -> DirectoryIndex:
     position = {row[0]: where for where, row in enumerate(rows)}
     flags = _Bits(size)
     facet_bits = _Bits(size)
+    values_at: dict[str, list[list[str]]] = {
+        name: [[] for _ in range(size)] for name in WIDE_FACETS
+    }
     for where, (
         _pk,
         _name,
@@ -162,6 +206,7 @@ def build() -> DirectoryIndex:
         if frontline:
             flags.set("frontline", where)
         facet_bits.set(("hq", country), where)
+        values_at["hq"][where].append(country)
         facet_bits.set(("type", type_), where)
         if size_band:
             facet_bits.set(("size", size_band), where)
@@ -173,11 +218,13 @@ def build() -> DirectoryIndex:
         chunk_size=20_000
     ):
         facet_bits.set(("country", country), position[pk])
+        values_at["country"][position[pk]].append(country)
     network_names = {}
     for member, slug, name in NetworkLink.objects.values_list(
         "member_id", "network__slug", "network__name"
     ).iterator(chunk_size=20_000):
         facet_bits.set(("network", slug), position[member])
+        values_at["network"][position[member]].append(slug)
         network_names[slug] = name
     facets: dict[str, dict[str, int]] = {}
     for (facet, code), mask in facet_bits.masks().items():
@@ -200,6 +247,7 @@ def build() -> DirectoryIndex:
         verified=masks.get("verified", 0),
         frontline=masks.get("frontline", 0),
         facets=facets,
+        values_at={name: [tuple(set(v)) for v in lists] for name, lists in values_at.items()},
         network_names=network_names,
         by_name=by_name,
         name_rank=name_rank,

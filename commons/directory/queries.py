@@ -244,8 +244,15 @@ def _text_mask(index, terms: list[str]) -> int:
 
 def _facet_values(index, facet: Facet, mask: int, selected: set[str]) -> list[FacetValue]:
     values = []
-    for code, value_mask in index.facets.get(facet.name, {}).items():
-        count = (mask & value_mask).bit_count()
+    walked = index.count_values(facet.name, mask)
+    if walked is not None:
+        counts = walked
+    else:
+        counts = {
+            code: (mask & bits).bit_count()
+            for code, bits in index.facets.get(facet.name, {}).items()
+        }
+    for code, count in counts.items():
         if count or code in selected:
             label = (
                 index.network_names.get(code, code)
