@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from commons.accounts.forms import OrganisationForm
 from commons.accounts.models import Organisation
 from commons.directory import vocabularies as v
 from commons.directory.models import PersonProfile, Profile
-from commons.directory.queries import FACETS, SORTS, PartnerNeed, SearchQuery
+from commons.directory.queries import FACETS, FACETS_BY_NAME, SORTS, PartnerNeed, SearchQuery
 from commons.lib.gazetteer import find_place
 from commons.lib.geo import COUNTRY_CHOICES
 from commons.lib.languages import LANGUAGE_CHOICES, is_language
@@ -21,7 +22,7 @@ MAX_VALUES_PER_FACET = 50
 
 
 def _valid(facet_name: str, code: str) -> bool:
-    facet = next(f for f in FACETS if f.name == facet_name)
+    facet = FACETS_BY_NAME[facet_name]
     if facet.vocabulary is not None:
         return code in facet.vocabulary.values
     if facet_name in {"country", "hq"}:
@@ -31,16 +32,22 @@ def _valid(facet_name: str, code: str) -> bool:
     return bool(_SLUG.match(code))  # network: an organisation's slug
 
 
+def _codes(params: QueryDict, name: str, facet: str) -> list[str]:
+    """The valid values of parameter ``name`` for ``facet``, in order, without repeats."""
+    codes: list[str] = []
+    for raw in params.getlist(name)[:MAX_VALUES_PER_FACET]:
+        code = raw.strip().upper() if facet in {"country", "hq"} else raw.strip()
+        if code and code not in codes and _valid(facet, code):
+            codes.append(code)
+    return codes
+
+
 def parse_search(params: QueryDict) -> SearchQuery:
     """Read a search from a query string. Unknown values are dropped, never an error:
     shared links must keep working after a vocabulary or a country list changes."""
     filters = {}
     for facet in FACETS:
-        codes = []
-        for raw in params.getlist(facet.name)[:MAX_VALUES_PER_FACET]:
-            code = raw.strip().upper() if facet.name in {"country", "hq"} else raw.strip()
-            if code and code not in codes and _valid(facet.name, code):
-                codes.append(code)
+        codes = _codes(params, facet.name, facet.name)
         if codes:
             filters[facet.name] = codes
     sort = params.get("sort", "relevance")
@@ -65,14 +72,24 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
 
+def _select_many(label, choices, size: int) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        widget=forms.SelectMultiple(attrs={"size": size}),
+    )
+
+
 def _checkboxes(label, vocabulary) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label, required=False, choices=vocabulary.choices, widget=forms.CheckboxSelectMultiple
     )
 
 
-class OrganisationProfileForm(forms.ModelForm):
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+class OrganisationProfileForm(OrganisationForm):
+    """The registration form plus everything the directory shows."""
+
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -93,23 +110,13 @@ class OrganisationProfileForm(forms.ModelForm):
     exploitation = _checkboxes(_("Forms of exploitation addressed"), v.Exploitation)
     populations = _checkboxes(_("Populations served"), v.Population)
     sectors = _checkboxes(_("Industrial sectors"), v.Sector)
-    languages = forms.MultipleChoiceField(
-        label=_("Languages worked in"),
-        required=False,
-        choices=LANGUAGE_CHOICES,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    languages = _select_many(_("Languages worked in"), LANGUAGE_CHOICES, 8)
     networks = forms.ModelMultipleChoiceField(
         label=_("Networks and coalitions it belongs to"),
         required=False,
         queryset=Organisation.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-
-    class Meta:
-        model = Organisation
-        fields = ["name", "acronym", "country", "type", "website", "summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     TERM_FIELDS = ("four_ps", "services", "exploitation", "populations", "sectors", "languages")
 
@@ -183,20 +190,11 @@ HotlineFormSet = forms.formset_factory(HotlineForm, extra=1, max_num=20, can_del
 
 def parse_partner_need(params: QueryDict) -> PartnerNeed:
     """Read a partner search from a query string; unknown values are dropped."""
-
-    def codes(name: str, facet: str) -> list[str]:
-        found = []
-        for raw in params.getlist(name)[:MAX_VALUES_PER_FACET]:
-            code = raw.strip().upper() if facet == "country" else raw.strip()
-            if code and code not in found and _valid(facet, code):
-                found.append(code)
-        return found
-
     return PartnerNeed(
-        countries=codes("country", "country"),
-        services=codes("services", "services"),
-        populations=codes("populations", "populations"),
-        languages=codes("languages", "languages"),
+        countries=_codes(params, "country", "country"),
+        services=_codes(params, "services", "services"),
+        populations=_codes(params, "populations", "populations"),
+        languages=_codes(params, "languages", "languages"),
     )
 
 
@@ -219,18 +217,8 @@ class PersonProfileForm(forms.Form):
             "Separate with commas, e.g. victim identification, labour migration, case management"
         ),
     )
-    languages = forms.MultipleChoiceField(
-        label=_("Languages"),
-        required=False,
-        choices=LANGUAGE_CHOICES,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
-    countries = forms.MultipleChoiceField(
-        label=_("Countries you work on"),
-        required=False,
-        choices=COUNTRY_CHOICES,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    languages = _select_many(_("Languages"), LANGUAGE_CHOICES, 6)
+    countries = _select_many(_("Countries you work on"), COUNTRY_CHOICES, 6)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
 
     def __init__(self, *args, **kwargs):

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import pycountry
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +31,7 @@ from commons.directory import vocabularies as v
 from commons.directory.models import NetworkLink, Presence, Profile, Term
 from commons.directory.services import save_profile
 from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.languages import canonical_language
 from commons.lib.tabular import TabularError, read_table
 
 REQUIRED_COLUMNS = ("name", "country")
@@ -167,20 +167,6 @@ def _split(value: str) -> list[str]:
 
 def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
-
-
-def _language(code: str) -> str | None:
-    code = code.lower()
-    found = (
-        pycountry.languages.get(alpha_2=code)
-        if len(code) == 2
-        else pycountry.languages.get(alpha_3=code)
-        if len(code) == 3
-        else None
-    )
-    if found is None:
-        return None
-    return getattr(found, "alpha_2", None) or found.alpha_3
 
 
 class _Importer:
@@ -339,7 +325,7 @@ class _Importer:
         codes, unknown = [], []
         for code in _split(raw):
             if column == "languages":
-                known = _language(code)
+                known = canonical_language(code)
             else:
                 known = code.lower() if code.lower() in TERM_COLUMNS[column].values else None
             if known:

@@ -22,8 +22,17 @@ def _lookup(code: str):
     return pycountry.languages.get(alpha_3=code)
 
 
+def canonical_language(code: str) -> str | None:
+    """The ISO 639-1 code of a language given by its two- or three-letter code (the
+    three-letter one when it has no two-letter code), or None when unknown."""
+    found = _lookup(code) if len(code or "") in (2, 3) else None
+    if found is None:
+        return None
+    return getattr(found, "alpha_2", None) or found.alpha_3
+
+
 def is_language(code: str) -> bool:
-    return bool(code) and _lookup(code) is not None
+    return canonical_language(code) is not None
 
 
 def language_name(code: str, language: str | None = None) -> str:
