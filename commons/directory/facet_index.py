@@ -1,53 +1,298 @@
-"""An in-memory bitmap index of the directory for fast faceted search.
+"""An in-memory index of the directory: the whole search, text included, without SQL.
 
 Every organisation gets a bit position; every facet value (a country, a service, a
-network …) is a Python integer used as a bitset of the organisations that have it.
-Filtering is AND/OR of integers and a facet count is ``(mask & value).bit_count()``,
-both done in C over 100,000 bits in microseconds, so a search with text, four facets and
-the counts of all eleven facets needs one database query (for the text) instead of
-sixteen.
+network …) is a Python integer used as a bitset of the organisations that have it, and
+every word of the organisations' texts has its positions in a ``WordIndex``. Filtering is
+AND/OR of integers and a facet count is ``(mask & value).bit_count()``, both done in C
+over 100,000 bits in microseconds; a search with text, four facets and the counts of all
+eleven facets reads the database once, for the 25 organisations of its page.
 
-The index is rebuilt lazily when the directory changes: writers call
-``directory_changed()``, which stores a new version in the shared cache; each process
-compares its index's version on every search. With several processes, the cache must be
-shared (Redis, ``REDIS_URL``) for them to notice each other's changes; as a safety net
-an index is never used for longer than ``MAX_AGE_SECONDS``.
+Keeping it current: every write to the directory's tables calls ``directory_changed``
+with the organisations it touched (see ``signals.py``). The process that wrote refreshes
+them at its next search; on commit the change is also published in the shared cache as
+a numbered entry of a change log, which every other process applies at its next search.
+Refreshing an organisation retires its old position and indexes it afresh at a new one,
+which costs milliseconds; the index is rebuilt from scratch (seconds at 100,000
+organisations) only when it is first needed, when the change log has a gap (the cache
+was cleared, or a process slept through more changes than the log keeps), after many
+refreshes, or, with a cache that other processes cannot see (local memory), every
+``LOCAL_MAX_AGE_SECONDS`` in case another process (a command-line import) wrote.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import functools
 import itertools
 import re
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, transaction
 
-VERSION_KEY = "directory:index:version"
-MAX_AGE_SECONDS = 300
+from commons.lib.wordindex import WordIndex, positions_mask
+
+EPOCH_KEY = "directory:index:epoch"
+SEQUENCE_KEY = "directory:index:sequence"
+CHANGE_KEY = "directory:index:change:{}"
+EVERYTHING = "*"
+CHANGE_TTL_SECONDS = 24 * 3600
+MAX_CHANGES_APPLIED = 500  # more changes behind than this: rebuild instead
+LOCAL_MAX_AGE_SECONDS = 300
 TEXT_CACHE_SIZE = 512
 WIDE_FACETS = ("network", "country", "hq")
 
 _lock = threading.Lock()
 _index: DirectoryIndex | None = None
+# Organisations this process changed and has not refreshed yet (None: everything).
+_pending: set[int | None] = set()
 
 
-def directory_changed() -> None:
-    """Tell every process that its index is stale (call after any directory write)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+# --- Telling the index about changes ----------------------------------------------------
 
 
-def _current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+def directory_changed(pks: Iterable[int] | None = None) -> None:
+    """Organisations ``pks`` changed (``None``: anything may have). This process sees
+    the change at its next search, even inside the writing transaction; other processes
+    once it commits."""
+    change = None if pks is None else tuple(pks)
+    with _lock:
+        _pending.update([None] if change is None else change)
+    transaction.on_commit(functools.partial(_publish, change))
+
+
+def _publish(change: tuple[int, ...] | None) -> None:
+    _epoch()
+    cache.add(SEQUENCE_KEY, 0, None)
+    try:
+        number = cache.incr(SEQUENCE_KEY)
+    except ValueError:  # evicted in between: readers see the gap and rebuild
+        number = 1
+        cache.set(SEQUENCE_KEY, number, None)
+    cache.set(CHANGE_KEY.format(number), change or EVERYTHING, CHANGE_TTL_SECONDS)
+
+
+def _epoch() -> str:
+    """The identity of the change log: a cleared cache starts a new one."""
+    epoch = cache.get(EPOCH_KEY)
+    if epoch is None:
+        epoch = uuid.uuid4().hex
+        if not cache.add(EPOCH_KEY, epoch, None):
+            epoch = cache.get(EPOCH_KEY) or epoch
+    return epoch
+
+
+def _log_position() -> tuple[str, int]:
+    found = cache.get_many([EPOCH_KEY, SEQUENCE_KEY])
+    if EPOCH_KEY not in found:
+        return _epoch(), cache.get(SEQUENCE_KEY) or 0
+    return found[EPOCH_KEY], found.get(SEQUENCE_KEY) or 0
+
+
+def reset() -> None:
+    """Forget this process's index (tests: the database was rolled back under it)."""
+    global _index
+    with _lock:
+        _index = None
+        _pending.clear()
+
+
+# --- The index ---------------------------------------------------------------------------
+
+
+@dataclass
+class DirectoryIndex:
+    epoch: str
+    sequence: int  # the last change of the log this index holds
+    built_at: float
+    pks: list[int]  # position -> organisation
+    position: dict[int, int]  # organisation -> its current position
+    names: list[str]  # lower-cased, by position
+    acronyms: list[str]
+    updated: list[float]  # last update (a timestamp), by position
+    everyone: int  # current positions (retired ones are cleared)
+    verified: int
+    frontline: int
+    facets: dict[str, dict[str, int]]
+    # For facets with many values: the values of each position, to count by walking the
+    # few matching organisations instead of AND-ing thousands of bitsets.
+    values_at: dict[str, list[tuple[str, ...]]]
+    network_names: dict[str, str]  # slug -> name, for the networks facet
+    network_slugs: dict[int, str]  # networks with members: organisation -> slug
+    names_blob: str  # every name, separated by newlines, for fast substring search
+    names_starts: list[int]  # where each position's name starts in names_blob
+    acronyms_blob: str
+    acronyms_starts: list[int]
+    text: WordIndex
+    by_name: list[int] = field(default_factory=list)  # current positions in name order
+    by_updated: list[int] = field(default_factory=list)  # most recently updated first
+    name_rank: list[int] = field(default_factory=list)  # position -> place in by_name
+    retired: int = 0
+    text_cache: OrderedDict = field(default_factory=OrderedDict)
+
+    @property
+    def size(self) -> int:
+        return len(self.pks)
+
+    def mask_of_positions(self, positions) -> int:
+        return positions_mask(positions, self.size)
+
+    def set_positions(self, mask: int) -> list[int]:
+        """Every position set in ``mask`` (fast when few are)."""
+        bits = mask.to_bytes((self.size + 7) // 8, "little")
+        found = []
+        for match in _NONZERO.finditer(bits):
+            byte, base = bits[match.start()], match.start() << 3
+            found.extend(base + bit for bit in range(8) if byte >> bit & 1)
+        return found
+
+    def count_values(self, facet: str, mask: int) -> dict[str, int] | None:
+        """Counts of a wide facet's values within ``mask`` by walking its positions, or
+        None when AND-ing each value's bitset is cheaper."""
+        if facet not in self.values_at or mask.bit_count() > 4 * len(self.facets.get(facet, ())):
+            return None
+        counts: dict[str, int] = {}
+        values_at = self.values_at[facet]
+        for where in self.set_positions(mask):
+            for code in values_at[where]:
+                counts[code] = counts.get(code, 0) + 1
+        return counts
+
+    def positions(
+        self, mask: int, order: list[int], start: int, stop: int | None, *, first=()
+    ) -> list[int]:
+        """The positions set in ``mask`` from ``start`` to ``stop`` (None: the end):
+        those of ``first`` in that order, then the others in ``order``."""
+        if mask == 0:
+            return []
+        bits = mask.to_bytes((self.size + 7) // 8, "little")
+        wanted = None if stop is None else stop - start
+        found: list[int] = []
+        seen = 0
+        placed = set(first)
+        for where in itertools.chain(first, (w for w in order if w not in placed)):
+            if bits[where >> 3] >> (where & 7) & 1:
+                if seen >= start:
+                    found.append(where)
+                    if len(found) == wanted:
+                        break
+                seen += 1
+        return found
+
+    def rank_names(self) -> None:
+        rank = [0] * self.size
+        for place, where in enumerate(self.by_name):
+            rank[where] = place
+        self.name_rank = rank
+
+
+_NONZERO = re.compile(rb"[^\x00]")
+
+
+# --- Reading the directory ----------------------------------------------------------------
+
+
+@dataclass
+class _Organisation:
+    pk: int
+    name: str
+    acronym: str
+    slug: str
+    country: str
+    type: str
+    verified: bool
+    frontline: bool
+    size: str
+    updated: float
+    text: str
+    facets: list[tuple[str, str]] = field(default_factory=list)
+    networks: list[tuple[int, str, str]] = field(default_factory=list)  # (pk, slug, name)
+
+
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset, read with a plain cursor (Django's
+    converters cost more than the rest of a build)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _timestamp(value) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, str):  # SQLite hands out text
+        value = datetime.fromisoformat(value)
+    return value.timestamp()
+
+
+def _read(pks: list[int] | None) -> list[_Organisation]:
+    """The organisations (all, or these) with everything the index holds, by pk."""
+    from commons.accounts.models import Organisation
+    from commons.directory.models import NetworkLink, Presence, Term
+
+    def only(queryset, column):
+        return queryset if pks is None else queryset.filter(**{f"{column}__in": pks})
+
+    found = {}
+    for row in _rows(
+        only(Organisation.objects.order_by("pk"), "pk").values_list(
+            "pk",
+            "name",
+            "acronym",
+            "slug",
+            "country",
+            "type",
+            "verified_at",
+            "profile__is_frontline",
+            "profile__size",
+            "profile__updated_at",
+            "updated_at",
+            "profile__search_text",
+        )
+    ):
+        pk, name, acronym, slug, country, type_, verified_at, frontline, size, *dates, text = row
+        found[pk] = _Organisation(
+            pk=pk,
+            name=name,
+            acronym=acronym or "",
+            slug=slug,
+            country=country,
+            type=type_,
+            verified=verified_at is not None,
+            frontline=bool(frontline),
+            size=size or "",
+            updated=_timestamp(dates[0] or dates[1]),
+            text=text or "",
+        )
+    for pk, vocabulary, code in _rows(
+        only(Term.objects.all(), "organisation_id").values_list(
+            "organisation_id", "vocabulary", "code"
+        )
+    ):
+        found[pk].facets.append((vocabulary, code))
+    for pk, country in _rows(
+        only(Presence.objects.all(), "organisation_id").values_list("organisation_id", "country")
+    ):
+        found[pk].facets.append(("country", country))
+    for pk, *network in _rows(
+        only(NetworkLink.objects.all(), "member_id").values_list(
+            "member_id", "network_id", "network__slug", "network__name"
+        )
+    ):
+        found[pk].networks.append(tuple(network))
+    return list(found.values())
+
+
+# --- Building and refreshing ---------------------------------------------------------------
 
 
 class _Bits:
@@ -67,225 +312,254 @@ class _Bits:
         return {key: int.from_bytes(array, "little") for key, array in self.arrays.items()}
 
 
-@dataclass
-class DirectoryIndex:
-    version: str
-    built_at: float
-    pks: list[int]
-    names: list[str]  # lower-cased, by position
-    acronyms: list[str]
-    everyone: int
-    verified: int
-    frontline: int
-    facets: dict[str, dict[str, int]]
-    # For facets with many values: the values of each position, to count by walking the
-    # few matching organisations instead of AND-ing thousands of bitsets.
-    values_at: dict[str, list[tuple[str, ...]]]
-    network_names: dict[str, str]
-    by_name: list[int]  # positions in name order
-    name_rank: list[int]  # position -> place in by_name
-    names_blob: str  # every name, separated by newlines, for fast substring search
-    names_starts: list[int]  # where each position's name starts in names_blob
-    acronyms_blob: str
-    acronyms_starts: list[int]
-    by_updated: list[int]  # positions, most recently updated first
-    position: dict[int, int] = field(default_factory=dict)
-    text_cache: OrderedDict = field(default_factory=OrderedDict)
-
-    def mask_of_positions(self, positions) -> int:
-        array = bytearray((len(self.pks) + 7) // 8)
-        for where in positions:
-            array[where >> 3] |= 1 << (where & 7)
-        return int.from_bytes(array, "little")
-
-    def set_positions(self, mask: int) -> list[int]:
-        """Every position set in ``mask`` (fast when few are)."""
-        bits = mask.to_bytes((len(self.pks) + 7) // 8, "little")
-        found = []
-        start = 0
-        while True:
-            start = _next_nonzero(bits, start)
-            if start < 0:
-                return found
-            byte = bits[start]
-            base = start << 3
-            for bit in range(8):
-                if byte >> bit & 1:
-                    found.append(base + bit)
-            start += 1
-
-    def count_values(self, facet: str, mask: int) -> dict[str, int] | None:
-        """Counts of a wide facet's values within ``mask`` by walking its positions, or
-        None when AND-ing each value's bitset is cheaper."""
-        if facet not in self.values_at or mask.bit_count() > 4 * len(self.facets.get(facet, ())):
-            return None
-        counts: dict[str, int] = {}
-        values_at = self.values_at[facet]
-        for where in self.set_positions(mask):
-            for code in values_at[where]:
-                counts[code] = counts.get(code, 0) + 1
-        return counts
-
-    def positions(
-        self, mask: int, order: list[int], start: int, stop: int, *, first: list[int] = ()
-    ) -> list[int]:
-        """The positions set in ``mask`` from ``start`` to ``stop``: those of ``first``
-        in that order, then the others in ``order``."""
-        if mask == 0:
-            return []
-        bits = mask.to_bytes((len(self.pks) + 7) // 8, "little")
-        found: list[int] = []
-        seen = 0
-        placed = set(first)
-        for where in itertools.chain(first, (w for w in order if w not in placed)):
-            if bits[where >> 3] >> (where & 7) & 1:
-                if seen >= start:
-                    found.append(where)
-                    if len(found) == stop - start:
-                        break
-                seen += 1
-        return found
+def _values(organisation: _Organisation) -> dict[str, tuple[str, ...]]:
+    """The organisation's values of the wide facets."""
+    return {
+        "hq": (organisation.country,),
+        "country": tuple(dict.fromkeys(c for f, c in organisation.facets if f == "country")),
+        "network": tuple(dict.fromkeys(slug for _pk, slug, _name in organisation.networks)),
+    }
 
 
-_NONZERO = re.compile(rb"[^\x00]")
+def _keys(organisation: _Organisation):
+    """Every (facet, value) the organisation has, and its flags as (flag, None)."""
+    yield "everyone", None
+    if organisation.verified:
+        yield "verified", None
+    if organisation.frontline:
+        yield "frontline", None
+    yield "hq", organisation.country
+    yield "type", organisation.type
+    if organisation.size:
+        yield "size", organisation.size
+    yield from organisation.facets
+    for _pk, slug, _name in organisation.networks:
+        yield "network", slug
 
 
-def _next_nonzero(data: bytes, start: int) -> int:
-    found = _NONZERO.search(data, start)
-    return found.start() if found else -1
-
-
-def _blob(prefix: str, texts: list[str]) -> dict:
+def _blob(texts: list[str]) -> tuple[str, list[int]]:
     starts, offset = [], 0
     for text in texts:
         starts.append(offset)
         offset += len(text) + 1
-    return {f"{prefix}_blob": "\n".join(texts), f"{prefix}_starts": starts}
+    return "\n".join(texts), starts
 
 
 def build() -> DirectoryIndex:
-    """Read the whole directory into bitsets (a few seconds at 100,000 organisations)."""
-    from commons.accounts.models import Organisation
-    from commons.directory.models import NetworkLink, Presence, Term
-
-    rows = list(
-        Organisation.objects.order_by("pk").values_list(
-            "pk",
-            "name",
-            "acronym",
-            "country",
-            "type",
-            "verified_at",
-            "profile__is_frontline",
-            "profile__size",
-            "profile__updated_at",
-            "updated_at",
-        )
-    )
-    size = len(rows)
-    position = {row[0]: where for where, row in enumerate(rows)}
-    flags = _Bits(size)
-    facet_bits = _Bits(size)
-    values_at: dict[str, list[list[str]]] = {
-        name: [[] for _ in range(size)] for name in WIDE_FACETS
-    }
-    for where, (
-        _pk,
-        _name,
-        _acronym,
-        country,
-        type_,
-        verified_at,
-        frontline,
-        size_band,
-        *_dates,
-    ) in enumerate(rows):
-        flags.set("everyone", where)
-        if verified_at is not None:
-            flags.set("verified", where)
-        if frontline:
-            flags.set("frontline", where)
-        facet_bits.set(("hq", country), where)
-        values_at["hq"][where].append(country)
-        facet_bits.set(("type", type_), where)
-        if size_band:
-            facet_bits.set(("size", size_band), where)
-    for pk, vocabulary, code in Term.objects.values_list(
-        "organisation_id", "vocabulary", "code"
-    ).iterator(chunk_size=20_000):
-        facet_bits.set((vocabulary, code), position[pk])
-    for pk, country in Presence.objects.values_list("organisation_id", "country").iterator(
-        chunk_size=20_000
-    ):
-        facet_bits.set(("country", country), position[pk])
-        values_at["country"][position[pk]].append(country)
-    network_names = {}
-    for member, slug, name in NetworkLink.objects.values_list(
-        "member_id", "network__slug", "network__name"
-    ).iterator(chunk_size=20_000):
-        facet_bits.set(("network", slug), position[member])
-        values_at["network"][position[member]].append(slug)
-        network_names[slug] = name
+    """Read the whole directory (a few seconds at 100,000 organisations)."""
+    epoch, sequence = _log_position()
+    organisations = _read(None)
+    size = len(organisations)
+    bits = _Bits(size)
+    values_at: dict[str, list[tuple[str, ...]]] = {name: [] for name in WIDE_FACETS}
+    network_names: dict[str, str] = {}
+    network_slugs: dict[int, str] = {}
+    for where, organisation in enumerate(organisations):
+        for key in _keys(organisation):
+            bits.set(key, where)
+        for name, values in _values(organisation).items():
+            values_at[name].append(values)
+        for network_pk, slug, network_name in organisation.networks:
+            network_slugs[network_pk] = slug
+            network_names[slug] = network_name
+    flags: dict[str, int] = {}
     facets: dict[str, dict[str, int]] = {}
-    for (facet, code), mask in facet_bits.masks().items():
-        facets.setdefault(facet, {})[code] = mask
-    masks = flags.masks()
-    names = [row[1].lower() for row in rows]
-    acronyms = [(row[2] or "").lower() for row in rows]
-    by_name = sorted(range(size), key=lambda where: (names[where], rows[where][0]))
-    name_rank = [0] * size
-    for rank, where in enumerate(by_name):
-        name_rank[where] = rank
-    updated = [row[8] or row[9] for row in rows]
-    return DirectoryIndex(
-        version="",
+    for (facet, code), mask in bits.masks().items():
+        if code is None:
+            flags[facet] = mask
+        else:
+            facets.setdefault(facet, {})[code] = mask
+    names = [o.name.lower() for o in organisations]
+    acronyms = [o.acronym.lower() for o in organisations]
+    names_blob, names_starts = _blob(names)
+    acronyms_blob, acronyms_starts = _blob(acronyms)
+    pks = [o.pk for o in organisations]
+    updated = [o.updated for o in organisations]
+    index = DirectoryIndex(
+        epoch=epoch,
+        sequence=sequence,
         built_at=time.monotonic(),
-        pks=[row[0] for row in rows],
+        pks=pks,
+        position={pk: where for where, pk in enumerate(pks)},
         names=names,
         acronyms=acronyms,
-        everyone=masks.get("everyone", 0),
-        verified=masks.get("verified", 0),
-        frontline=masks.get("frontline", 0),
+        updated=updated,
+        everyone=flags.get("everyone", 0),
+        verified=flags.get("verified", 0),
+        frontline=flags.get("frontline", 0),
         facets=facets,
-        values_at={name: [tuple(set(v)) for v in lists] for name, lists in values_at.items()},
+        values_at=values_at,
         network_names=network_names,
-        by_name=by_name,
-        name_rank=name_rank,
-        **_blob("names", names),
-        **_blob("acronyms", acronyms),
-        by_updated=sorted(
-            range(size), key=lambda where: (updated[where], rows[where][0]), reverse=True
-        ),
-        position=position,
+        network_slugs=network_slugs,
+        names_blob=names_blob,
+        names_starts=names_starts,
+        acronyms_blob=acronyms_blob,
+        acronyms_starts=acronyms_starts,
+        text=WordIndex.build(o.text for o in organisations),
+        by_name=sorted(range(size), key=lambda where: (names[where], pks[where])),
+        by_updated=sorted(range(size), key=lambda where: (-updated[where], -pks[where])),
     )
-
-
-def current() -> DirectoryIndex:
-    """The index for the directory as it is now, rebuilt first if it is stale."""
-    global _index
-    version = _current_version()
-    index = _index
-    if (
-        index is not None
-        and index.version == version
-        and time.monotonic() - index.built_at < MAX_AGE_SECONDS
-    ):
-        return index
-    with _lock:
-        index = _index
-        if (
-            index is None
-            or index.version != version
-            or time.monotonic() - index.built_at >= MAX_AGE_SECONDS
-        ):
-            index = build()
-            index.version = version
-            _index = index
+    index.rank_names()
     return index
 
 
+def _network_slugs(pks: Iterable[int]) -> dict[int, str]:
+    from commons.accounts.models import Organisation
+
+    return dict(Organisation.objects.filter(pk__in=pks).values_list("pk", "slug"))
+
+
+def _network_members(network_pks: Iterable[int]) -> set[int]:
+    from commons.directory.models import NetworkLink
+
+    return set(
+        NetworkLink.objects.filter(network_id__in=network_pks).values_list("member_id", flat=True)
+    )
+
+
+def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
+    """A copy of ``index`` in which these organisations are read afresh: each one's old
+    position is retired (cleared from the flags and the orders; its facet bits stay but
+    are never counted, as every count starts from ``everyone``) and the organisation,
+    unless it was deleted, is indexed at a new position."""
+    # A network's members carry its slug: when the slug changes, they change too.
+    renamed = {
+        pk
+        for pk, slug in _network_slugs(set(pks) & set(index.network_slugs)).items()
+        if index.network_slugs[pk] != slug
+    }
+    pks = set(pks) | _network_members(renamed)
+    organisations = _read(sorted(pks))
+    new = dataclasses.replace(
+        index,
+        pks=list(index.pks),
+        position=dict(index.position),
+        names=list(index.names),
+        acronyms=list(index.acronyms),
+        updated=list(index.updated),
+        facets={name: dict(values) for name, values in index.facets.items()},
+        values_at={name: list(values) for name, values in index.values_at.items()},
+        network_names=dict(index.network_names),
+        network_slugs=dict(index.network_slugs),
+        names_starts=list(index.names_starts),
+        acronyms_starts=list(index.acronyms_starts),
+        text_cache=OrderedDict(),
+    )
+    flags = {"everyone": new.everyone, "verified": new.verified, "frontline": new.frontline}
+    retire = {new.position.pop(pk) for pk in pks if pk in new.position}
+    if retire:
+        kept = ~new.mask_of_positions(retire)
+        flags = {name: mask & kept for name, mask in flags.items()}
+        new.retired += len(retire)
+    by_name = [where for where in index.by_name if where not in retire]
+    by_updated = [where for where in index.by_updated if where not in retire]
+    names_blob, acronyms_blob = [index.names_blob], [index.acronyms_blob]
+    names_end, acronyms_end = len(index.names_blob), len(index.acronyms_blob)
+    texts = {}
+    for organisation in organisations:
+        where = len(new.pks)
+        bit = 1 << where
+        name, acronym = organisation.name.lower(), organisation.acronym.lower()
+        new.pks.append(organisation.pk)
+        new.position[organisation.pk] = where
+        new.names.append(name)
+        new.acronyms.append(acronym)
+        new.updated.append(organisation.updated)
+        for key, code in _keys(organisation):
+            if code is None:
+                flags[key] |= bit
+            else:
+                values = new.facets.setdefault(key, {})
+                values[code] = values.get(code, 0) | bit
+        for facet, values in _values(organisation).items():
+            new.values_at[facet].append(values)
+        for network_pk, slug, network_name in organisation.networks:
+            new.network_slugs[network_pk] = slug
+            new.network_names[slug] = network_name
+        if organisation.pk in new.network_slugs:
+            new.network_slugs[organisation.pk] = organisation.slug
+            new.network_names[organisation.slug] = organisation.name
+        names_blob.append("\n" + name)
+        new.names_starts.append(names_end + 1)
+        names_end += len(name) + 1
+        acronyms_blob.append("\n" + acronym)
+        new.acronyms_starts.append(acronyms_end + 1)
+        acronyms_end += len(acronym) + 1
+        texts[where] = organisation.text
+        bisect.insort(by_name, where, key=lambda w: (new.names[w], new.pks[w]))
+        bisect.insort(by_updated, where, key=lambda w: (-new.updated[w], -new.pks[w]))
+    new.everyone, new.verified, new.frontline = (
+        flags["everyone"],
+        flags["verified"],
+        flags["frontline"],
+    )
+    new.names_blob, new.acronyms_blob = "".join(names_blob), "".join(acronyms_blob)
+    new.by_name, new.by_updated = by_name, by_updated
+    new.text = index.text.with_documents(texts)
+    new.rank_names()
+    return new
+
+
+def current() -> DirectoryIndex:
+    """The index for the directory as it is now: built, refreshed or rebuilt first if
+    needed (see the module's docstring)."""
+    global _index
+    epoch, sequence = _log_position()
+    index = _index
+    if index is not None and not _pending and not _stale(index, epoch, sequence):
+        return index
+    with _lock:
+        index = _index
+        changed = set(_pending)
+        _pending.clear()
+        if index is not None and not changed and not _stale(index, epoch, sequence):
+            return index
+        if index is not None and index.epoch == epoch:
+            logged = _logged_changes(index, sequence)
+            changed |= {None} if logged is None else logged
+        if (
+            index is None
+            or None in changed
+            or index.epoch != epoch
+            or index.retired > max(1000, index.size // 4)
+            or _expired(index)
+        ):
+            index = build()
+        else:
+            index = refreshed(index, changed)
+            index.sequence = sequence
+        _index = index
+    return index
+
+
+def _stale(index: DirectoryIndex, epoch: str, sequence: int) -> bool:
+    return index.epoch != epoch or index.sequence != sequence or _expired(index)
+
+
+def _expired(index: DirectoryIndex) -> bool:
+    return (
+        isinstance(caches["default"], LocMemCache)
+        and time.monotonic() - index.built_at >= LOCAL_MAX_AGE_SECONDS
+    )
+
+
+def _logged_changes(index: DirectoryIndex, sequence: int) -> set[int] | None:
+    """The organisations changed between the index's place in the log and ``sequence``;
+    None when that cannot be known (the log went backwards, has a gap or says
+    "everything")."""
+    if sequence == index.sequence:
+        return set()
+    if not index.sequence < sequence <= index.sequence + MAX_CHANGES_APPLIED:
+        return None
+    keys = [CHANGE_KEY.format(n) for n in range(index.sequence + 1, sequence + 1)]
+    found = cache.get_many(keys)
+    if len(found) < len(keys) or EVERYTHING in found.values():
+        return None
+    return {pk for change in found.values() for pk in change}
+
+
 def remembered(index: DirectoryIndex, key, compute):
-    """``compute()``, remembered for this index version (a small LRU: text matches and
+    """``compute()``, remembered for this index (a small LRU: text matches and
     relevance orders of recent queries)."""
     value = index.text_cache.get(key)
     if value is None:
@@ -317,7 +591,7 @@ def relevance_ranked(index: DirectoryIndex, phrase: str) -> list[int]:
             where = bisect.bisect_right(starts, offset) - 1
             found.add(where)
             # Continue after the end of this name: one hit per name is enough.
-            offset = blob.find(phrase, starts[where + 1] if where + 1 < len(starts) else len(blob))
+            offset = blob.find(phrase, starts[where + 1]) if where + 1 < len(starts) else -1
     tiers: tuple[list[int], list[int], list[int]] = ([], [], [])
     for where in found:
         if phrase in (names[where], acronyms[where]):

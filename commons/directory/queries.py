@@ -11,13 +11,10 @@ filter applied except that facet's own, so they say what ticking the value would
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from commons.accounts.models import Organisation
@@ -26,6 +23,7 @@ from commons.directory import vocabularies as v
 from commons.directory.models import NetworkLink, Presence, Term
 from commons.lib.geo import country_name
 from commons.lib.languages import language_name
+from commons.lib.wordindex import words
 
 PAGE_SIZE = 25
 
@@ -105,100 +103,12 @@ class SearchResult:
 # --- Text ------------------------------------------------------------------------------
 
 
-def words(text: str) -> list[str]:
-    """The words of a text, lower-cased; punctuation, symbols and FTS syntax are dropped.
-
-    Combining marks stay inside their word: Thai, Khmer, Burmese and Devanagari write
-    vowels as marks, and splitting on them would cut "ที่พักพิง" into fragments.
-    """
-    kept = "-'’"
-    cleaned = "".join(
-        " " if unicodedata.category(ch)[0] in "PSZC" and ch not in kept else ch for ch in text or ""
-    )
-    return [w.lower() for w in cleaned.split() if w.strip("-'’")]
-
-
 def text_terms(q: str) -> list[str]:
     """The words of a search query (at most ten)."""
     return words(q)[:10]
 
 
-def _match_text(organisations: QuerySet, terms: list[str]) -> QuerySet:
-    """Keep organisations whose name, acronym or descriptions contain every term.
-
-    Trigram indexes need three characters; shorter terms fall back to a plain scan of
-    the rows the longer terms already selected.
-    """
-    long_terms = [t for t in terms if len(t) >= 3]
-    if long_terms and connection.vendor == "sqlite":
-        match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        organisations = organisations.filter(
-            pk__in=RawSQL(
-                "SELECT rowid FROM directory_profile_fts WHERE directory_profile_fts MATCH %s",
-                [match],
-            )
-        )
-        long_terms = []
-    for term in [*long_terms, *(t for t in terms if len(t) < 3)]:
-        organisations = organisations.filter(profile__search_text__contains=term)
-    return organisations
-
-
-# --- Facets ----------------------------------------------------------------------------
-
-
-def _apply_facet(organisations: QuerySet, facet: Facet, codes: list[str]) -> QuerySet:
-    if not codes:
-        return organisations
-    if facet.kind == "term":
-        return organisations.filter(
-            pk__in=Term.objects.filter(vocabulary=facet.name, code__in=codes).values(
-                "organisation_id"
-            )
-        )
-    if facet.kind == "presence":
-        return organisations.filter(
-            pk__in=Presence.objects.filter(country__in=codes).values("organisation_id")
-        )
-    if facet.kind == "network":
-        return organisations.filter(
-            pk__in=NetworkLink.objects.filter(network__slug__in=codes).values("member_id")
-        )
-    return organisations.filter(**{f"{facet.field}__in": codes})
-
-
-def _filtered(base: QuerySet, query: SearchQuery, *, except_facet: str | None = None) -> QuerySet:
-    organisations = base
-    for name, codes in query.filters.items():
-        if name != except_facet and name in FACETS_BY_NAME:
-            organisations = _apply_facet(organisations, FACETS_BY_NAME[name], codes)
-    if query.verified:
-        organisations = organisations.filter(verified_at__isnull=False)
-    if query.frontline:
-        organisations = organisations.filter(profile__is_frontline=True)
-    return organisations
-
-
 # --- Search ----------------------------------------------------------------------------
-
-
-def _ordered(organisations: QuerySet, query: SearchQuery, terms: list[str]) -> QuerySet:
-    """The same order as the index gives, in SQL (for exports)."""
-    if query.sort == "updated":
-        return organisations.order_by("-profile__updated_at", "name")
-    if query.sort == "name" or not terms:
-        return organisations.order_by("name")
-    phrase = " ".join(terms)
-    return organisations.annotate(
-        relevance=Case(
-            When(Q(name__iexact=phrase) | Q(acronym__iexact=phrase), then=Value(0)),
-            When(name__istartswith=phrase, then=Value(1)),
-            When(name__icontains=phrase, then=Value(2)),
-            When(acronym__icontains=phrase, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
-    ).order_by("relevance", "name")
 
 
 class _Results:
@@ -225,21 +135,6 @@ class _Results:
             .in_bulk(pks)
         )
         return [found[pk] for pk in pks if pk in found]
-
-
-def _text_mask(index, terms: list[str]) -> int:
-    """The bitset of organisations matching the words (one query, read with a plain
-    cursor: there may be tens of thousands of keys)."""
-    keys = _match_text(Organisation.objects.all(), terms).values_list("pk", flat=True)
-    sql, params = keys.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        pks = [row[0] for row in cursor.fetchall()]
-    try:
-        positions = list(map(index.position.__getitem__, pks))
-    except KeyError:  # an organisation added since the index was built
-        positions = [index.position[pk] for pk in pks if pk in index.position]
-    return index.mask_of_positions(positions)
 
 
 def _facet_values(index, facet: Facet, mask: int, selected: set[str]) -> list[FacetValue]:
@@ -270,14 +165,41 @@ def _facet_values(index, facet: Facet, mask: int, selected: set[str]) -> list[Fa
     return values
 
 
-def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResult:
-    """Organisations this person may see that match the query, with facet counts.
+@dataclass
+class _Matching:
+    """What a query selects in the index: the organisations, and how to count and
+    order them."""
 
-    1. Start from the organisations of the reader's tier (anonymous visitors: verified).
-    2. Keep those whose text matches every word (one database query, remembered).
-    3. Each ticked facet is the OR of its values' bitsets; the result is the AND of all.
-    4. A facet's counts use every filter but its own; a page loads 25 rows by key.
-    """
+    index: object
+    query: SearchQuery
+    base: int  # the reader's tier, narrowed by the text
+    chosen: dict[str, int]  # facet -> the OR of its ticked values
+    first: list[int]  # relevance: the best-matching positions, in order
+    order: list[int]  # the rest of the order
+
+    def narrowed(self, *, without: str = "", verified=None, frontline=None) -> int:
+        """The organisations of every filter but ``without`` (and the flags as given)."""
+        index, query = self.index, self.query
+        mask = self.base
+        if query.verified if verified is None else verified:
+            mask &= index.verified
+        if query.frontline if frontline is None else frontline:
+            mask &= index.frontline
+        for name, facet_mask in self.chosen.items():
+            if name != without:
+                mask &= facet_mask
+        return mask
+
+    def results(self, mask: int | None = None) -> _Results:
+        return _Results(
+            self.index, self.narrowed() if mask is None else mask, self.order, self.first
+        )
+
+
+def _matching(user, query: SearchQuery) -> _Matching:
+    """1. Start from the organisations of the reader's tier (anonymous visitors: verified).
+    2. Keep those with every word of the text (remembered for the next pages).
+    3. Each ticked facet is the OR of its values' bitsets."""
     from commons.directory import facet_index
 
     index = facet_index.current()
@@ -285,16 +207,13 @@ def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE
     base = index.everyone if user.is_authenticated else index.verified
     first: list[int] = []
     if terms:
-        text_mask = facet_index.remembered(
-            index, ("text", *terms), lambda: _text_mask(index, terms)
+        base &= facet_index.remembered(
+            index, ("text", *terms), lambda: index.text.match_all(terms, index.everyone)
         )
-        base &= text_mask
         if query.sort == "relevance":
             phrase = " ".join(terms)
             first = facet_index.remembered(
-                index,
-                ("ranked", phrase),
-                lambda: facet_index.relevance_ranked(index, phrase),
+                index, ("ranked", phrase), lambda: facet_index.relevance_ranked(index, phrase)
             )
     chosen: dict[str, int] = {}
     for name, codes in query.filters.items():
@@ -302,38 +221,35 @@ def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE
         chosen[name] = 0
         for code in codes:
             chosen[name] |= values.get(code, 0)
-
-    def narrowed(
-        *, without: str = "", verified: bool = query.verified, frontline: bool = query.frontline
-    ) -> int:
-        mask = base
-        if verified:
-            mask &= index.verified
-        if frontline:
-            mask &= index.frontline
-        for name, facet_mask in chosen.items():
-            if name != without:
-                mask &= facet_mask
-        return mask
-
-    matching = narrowed()
     order = index.by_updated if query.sort == "updated" else index.by_name
-    page = Paginator(_Results(index, matching, order, first), page_size).get_page(query.page)
+    return _Matching(index, query, base, chosen, first, order)
+
+
+def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResult:
+    """Organisations this person may see that match the query, with facet counts; a
+    facet's counts use every filter but its own; a page loads its rows by key."""
+    matching = _matching(user, query)
+    index = matching.index
+    selected = matching.narrowed()
+    page = Paginator(matching.results(selected), page_size).get_page(query.page)
     facets = [
         FacetResult(
             facet=facet,
             values=_facet_values(
-                index, facet, narrowed(without=facet.name), set(query.filters.get(facet.name, []))
+                index,
+                facet,
+                matching.narrowed(without=facet.name),
+                set(query.filters.get(facet.name, [])),
             ),
         )
         for facet in FACETS
     ]
     return SearchResult(
         page=page,
-        total=matching.bit_count(),
+        total=selected.bit_count(),
         facets=facets,
-        verified_count=(narrowed(verified=False) & index.verified).bit_count(),
-        frontline_count=(narrowed(frontline=False) & index.frontline).bit_count(),
+        verified_count=(matching.narrowed(verified=False) & index.verified).bit_count(),
+        frontline_count=(matching.narrowed(frontline=False) & index.frontline).bit_count(),
     )
 
 
@@ -372,16 +288,14 @@ def export_fields(user) -> list[str]:
 def export_rows(user, query: SearchQuery):
     """Every organisation matching the query (no pagination, at most EXPORT_LIMIT), as
     dictionaries of ``export_fields(user)``, read in batches."""
-    terms = text_terms(query.q)
-    base = visible_organisations(user)
-    if terms:
-        base = _match_text(base, terms)
-    organisations = _ordered(_filtered(base, query), query, terms).select_related("profile")[
-        :EXPORT_LIMIT
-    ]
+    matching = _matching(user, query)
+    index = matching.index
+    positions = index.positions(
+        matching.narrowed(), matching.order, 0, EXPORT_LIMIT, first=matching.first
+    )
+    ids = [index.pks[where] for where in positions]
     fields = export_fields(user)
     batch_size = 2000
-    ids = list(organisations.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         by_pk = Organisation.objects.select_related("profile").in_bulk(chunk)

@@ -13,6 +13,7 @@ from commons.core.services import record_audit
 from commons.directory import vocabularies as v
 from commons.directory.models import Hotline, NetworkLink, PersonProfile, Presence, Profile, Term
 from commons.lib.text import render_markdown
+from commons.lib.wordindex import search_text
 
 PROFILE_FIELDS = ("description", "founded", "size", "logo")
 
@@ -32,8 +33,9 @@ def refresh_derived(profile: Profile, *, services: Iterable[str] | None = None) 
         ).values_list("code", flat=True)
     profile.is_frontline = bool(set(services) & v.FRONTLINE_SERVICES)
     profile.description_html = render_markdown(profile.description)
-    parts = [organisation.name, organisation.acronym, organisation.summary, profile.description]
-    profile.search_text = " ".join(p for p in parts if p).lower()
+    profile.search_text = search_text(
+        organisation.name, organisation.acronym, organisation.summary, profile.description
+    )
 
 
 def _replace_terms(organisation: Organisation, terms: Mapping[str, Iterable[str]]) -> None:

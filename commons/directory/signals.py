@@ -1,8 +1,9 @@
-"""Keep the search index honest: any write to the directory's tables marks it stale.
+"""Keep the search index honest: any write to the directory's tables tells it which
+organisation changed.
 
 Services need not remember to do it, and neither do the admin or a data migration.
 Bulk operations that skip signals (``bulk_create``, ``QuerySet.update``) are followed
-by a model ``save()`` in the services, or call ``directory_changed()`` themselves.
+by a model ``save()`` in the services, or call ``directory_changed(pks)`` themselves.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -23,5 +24,13 @@ from commons.directory.models import NetworkLink, Presence, Profile, Term
 @receiver(post_delete, sender=Presence, dispatch_uid="directory_index_presence_deleted")
 @receiver(post_save, sender=NetworkLink, dispatch_uid="directory_index_network_saved")
 @receiver(post_delete, sender=NetworkLink, dispatch_uid="directory_index_network_deleted")
-def mark_index_stale(sender, **kwargs):
-    directory_changed()
+def mark_index_stale(sender, instance, **kwargs):
+    directory_changed([_organisation_of(instance)])
+
+
+def _organisation_of(instance) -> int:
+    if isinstance(instance, Organisation):
+        return instance.pk
+    if isinstance(instance, NetworkLink):
+        return instance.member_id
+    return instance.organisation_id

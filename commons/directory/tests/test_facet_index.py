@@ -8,13 +8,14 @@ from django.contrib.auth.models import AnonymousUser
 from commons.accounts.models import Organisation
 from commons.accounts.queries import visible_organisations
 from commons.accounts.services import create_organisation
+from commons.directory import facet_index
 from commons.directory import vocabularies as v
+from commons.directory.models import NetworkLink, Presence, Term
 from commons.directory.queries import (
     FACETS,
+    FACETS_BY_NAME,
     SearchQuery,
-    _apply_facet,
-    _filtered,
-    _match_text,
+    export_rows,
     search_organisations,
     text_terms,
 )
@@ -52,6 +53,44 @@ def random_directory(staff):
             networks=[network] if rng.random() < 0.3 else [],
         )
     return rng
+
+
+# --- The same search in SQL, written the plain way: the reference the index must equal.
+
+
+def _match_text(organisations, terms):
+    for term in terms:
+        organisations = organisations.filter(profile__search_text__contains=term)
+    return organisations
+
+
+def _apply_facet(organisations, facet, codes):
+    if facet.kind == "term":
+        return organisations.filter(
+            pk__in=Term.objects.filter(vocabulary=facet.name, code__in=codes).values(
+                "organisation_id"
+            )
+        )
+    if facet.kind == "presence":
+        return organisations.filter(
+            pk__in=Presence.objects.filter(country__in=codes).values("organisation_id")
+        )
+    if facet.kind == "network":
+        return organisations.filter(
+            pk__in=NetworkLink.objects.filter(network__slug__in=codes).values("member_id")
+        )
+    return organisations.filter(**{f"{facet.field}__in": codes})
+
+
+def _filtered(organisations, query):
+    for name, codes in query.filters.items():
+        if codes:
+            organisations = _apply_facet(organisations, FACETS_BY_NAME[name], codes)
+    if query.verified:
+        organisations = organisations.filter(verified_at__isnull=False)
+    if query.frontline:
+        organisations = organisations.filter(profile__is_frontline=True)
+    return organisations
 
 
 def _sql_counts(user, query, facet):
@@ -119,3 +158,118 @@ def test_pages_follow_the_chosen_order(random_directory, dave):
         dave, SearchQuery(sort="name", page=2), page_size=10
     ).page.object_list
     assert [o.name for o in second] == names[10:20]
+
+
+def _answers(user):
+    """What a reader sees for a spread of searches: totals, counts and first pages."""
+    seen = []
+    for query in [
+        SearchQuery(),
+        SearchQuery(sort="name"),
+        SearchQuery(sort="updated"),
+        SearchQuery(q="shelter"),
+        SearchQuery(q="hope", filters={"country": ["TH", "KH"]}),
+        SearchQuery(q="zebra"),
+        SearchQuery(filters={"network": ["regional-network"]}, verified=True),
+    ]:
+        result = search_organisations(user, query, page_size=50)
+        seen.append(
+            (
+                result.total,
+                [(f.name, [(v.code, v.count) for v in f.values]) for f in result.facets],
+                [o.pk for o in result.page.object_list],
+            )
+        )
+    return seen
+
+
+def test_an_index_refreshed_after_writes_answers_as_a_rebuilt_one(random_directory, dave, staff):
+    rng = random_directory
+    search_organisations(dave, SearchQuery())
+    built = facet_index.current()
+    organisations = list(Organisation.objects.exclude(slug="regional-network").order_by("pk"))
+    for organisation in rng.sample(organisations, 6):
+        save_profile(
+            organisation=organisation,
+            organisation_fields={"name": f"Zebra Hope {organisation.pk}"},
+            profile_fields={"description": "a zebra shelter"},
+            terms={"services": rng.sample(list(v.Service.values), 2)},
+            presences=[{"country": rng.choice(COUNTRIES)}],
+        )
+    organisations[0].delete()
+    organisations[1].verified_at = None
+    organisations[1].save()
+    create_organisation(name="Zebra Crossing", country="KH", verified_by=staff)
+
+    refreshed = _answers(dave), _answers(AnonymousUser())
+    index = facet_index.current()
+    assert index.built_at == built.built_at and index.retired > 0  # refreshed, not rebuilt
+    facet_index.reset()
+    assert (_answers(dave), _answers(AnonymousUser())) == refreshed
+    assert facet_index.current().built_at != built.built_at
+
+
+def test_another_process_s_write_arrives_through_the_change_log(
+    random_directory, dave, django_capture_on_commit_callbacks
+):
+    search_organisations(dave, SearchQuery())
+    built = facet_index.current()
+    organisation = Organisation.objects.order_by("pk").last()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(organisation=organisation, profile_fields={"description": "zebra"})
+    facet_index._pending.clear()  # as in a process that did not make the write
+
+    assert search_organisations(dave, SearchQuery(q="zebra")).total == 1
+    assert facet_index.current().built_at == built.built_at
+
+
+def test_a_gap_in_the_change_log_rebuilds_the_index(
+    random_directory, dave, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    search_organisations(dave, SearchQuery())
+    built = facet_index.current()
+    organisation = Organisation.objects.order_by("pk").last()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(organisation=organisation, profile_fields={"description": "zebra"})
+    facet_index._pending.clear()
+    cache.delete(facet_index.CHANGE_KEY.format(cache.get(facet_index.SEQUENCE_KEY)))
+
+    assert search_organisations(dave, SearchQuery(q="zebra")).total == 1
+    assert facet_index.current().built_at != built.built_at
+
+
+def test_a_network_s_new_address_reaches_its_members(random_directory, dave):
+    network = Organisation.objects.get(slug="regional-network")
+    members = search_organisations(
+        dave, SearchQuery(filters={"network": ["regional-network"]})
+    ).total
+    assert members > 0
+    network.name = "Mekong Network"
+    network.save()
+    result = search_organisations(dave, SearchQuery(filters={"network": ["regional-network"]}))
+    networks = result.facets[FACETS.index(FACETS_BY_NAME["network"])].values
+    assert [value.label for value in networks] == ["Mekong Network"]
+    network.slug = "mekong-network"
+    network.save()
+
+    result = search_organisations(dave, SearchQuery(filters={"network": ["mekong-network"]}))
+    assert result.total == members
+    networks = result.facets[FACETS.index(FACETS_BY_NAME["network"])].values
+    assert [(value.code, value.label) for value in networks] == [
+        ("mekong-network", "Mekong Network")
+    ]
+    assert not search_organisations(
+        dave, SearchQuery(filters={"network": ["regional-network"]})
+    ).total
+
+
+@pytest.mark.parametrize("sort", ["relevance", "name", "updated"])
+def test_an_export_lists_the_search_s_organisations_in_the_page_s_order(
+    random_directory, dave, sort
+):
+    query = SearchQuery(q="hope", sort=sort)
+    shown = [o.slug for o in search_organisations(dave, query, page_size=100).page.object_list]
+    assert shown
+    assert [row["slug"] for row in export_rows(dave, query)] == shown
