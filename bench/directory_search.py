@@ -935,8 +935,9 @@ def measure(spec: dict) -> dict:
     refresh_ms = []
     for pk in random.Random(spec["seed"]).sample(index.pks, 5):
         started = time.perf_counter()
-        facet_index.refreshed(index, {pk})
+        index = facet_index.refreshed(index, {pk})
         refresh_ms.append((time.perf_counter() - started) * 1000)
+    facet_index._index = index
 
     queries = spec["queries"]
     results = [{"total": None, "rows": None, "times_ms": []} for _ in queries]
@@ -1148,8 +1149,8 @@ def ensure_datasette() -> str:
     has_pip = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True)
     if has_pip.returncode == 0:
         command = [*pip, "datasette"]
-    elif shutil.which("uv"):
-        command = ["uv", "pip", "install", "--quiet", "--python", sys.executable]
+    elif uv := shutil.which("uv") or shutil.which("uv", path=str(ROOT / ".tools" / "bin")):
+        command = [uv, "pip", "install", "--quiet", "--python", sys.executable]
         command += ["--target", str(DATASETTE_TARGET), "datasette"]
     else:
         raise SystemExit("neither pip nor uv is available to install Datasette")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import functools
 import itertools
 import re
 import threading
@@ -62,11 +61,36 @@ _pending: set[int | None] = set()
 def directory_changed(pks: Iterable[int] | None = None) -> None:
     """Organisations ``pks`` changed (``None``: anything may have). This process sees
     the change at its next search, even inside the writing transaction; other processes
-    once it commits."""
-    change = None if pks is None else tuple(pks)
+    once it commits, through one entry of the change log per transaction."""
+    change = [None] if pks is None else list(pks)
     with _lock:
-        _pending.update([None] if change is None else change)
-    transaction.on_commit(functools.partial(_publish, change))
+        _pending.update(change)
+    if transaction.get_connection().in_atomic_block:
+        _outbox().update(change)
+    else:
+        _publish(None if pks is None else tuple(change))
+
+
+class _Batch(set):
+    """The organisations one transaction changed, published when it commits."""
+
+    def publish(self) -> None:
+        _publish(None if None in self else tuple(self))
+
+
+_batches = threading.local()
+
+
+def _outbox() -> _Batch:
+    """The batch of the current transaction. Its ``publish`` is registered with
+    ``on_commit`` once; when it is no longer among the hooks (it ran, or Django dropped
+    it with a rolled-back savepoint), a new batch starts."""
+    batch = getattr(_batches, "batch", None)
+    hooks = transaction.get_connection().run_on_commit
+    if batch is None or not any(hook[1] == batch.publish for hook in hooks):
+        batch = _batches.batch = _Batch()
+        transaction.on_commit(batch.publish)
+    return batch
 
 
 def _publish(change: tuple[int, ...] | None) -> None:
@@ -134,7 +158,8 @@ class DirectoryIndex:
     text: WordIndex
     by_name: list[int] = field(default_factory=list)  # current positions in name order
     by_updated: list[int] = field(default_factory=list)  # most recently updated first
-    name_rank: list[int] = field(default_factory=list)  # position -> place in by_name
+    # Position -> a number that sorts as by_name does (refreshes insert between two).
+    name_rank: list[float] = field(default_factory=list)
     retired: int = 0
     text_cache: OrderedDict = field(default_factory=OrderedDict)
 
@@ -188,9 +213,9 @@ class DirectoryIndex:
         return found
 
     def rank_names(self) -> None:
-        rank = [0] * self.size
+        rank = [0.0] * self.size
         for place, where in enumerate(self.by_name):
-            rank[where] = place
+            rank[where] = float(place)
         self.name_rank = rank
 
 
@@ -395,7 +420,7 @@ def build() -> DirectoryIndex:
         names_starts=names_starts,
         acronyms_blob=acronyms_blob,
         acronyms_starts=acronyms_starts,
-        text=WordIndex.build(o.text for o in organisations),
+        text=WordIndex.build((o.text for o in organisations), prepared=True),
         by_name=sorted(range(size), key=lambda where: (names[where], pks[where])),
         by_updated=sorted(range(size), key=lambda where: (-updated[where], -pks[where])),
     )
@@ -421,7 +446,10 @@ def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
     """A copy of ``index`` in which these organisations are read afresh: each one's old
     position is retired (cleared from the flags and the orders; its facet bits stay but
     are never counted, as every count starts from ``everyone``) and the organisation,
-    unless it was deleted, is indexed at a new position."""
+    unless it was deleted, is indexed at a new position.
+
+    The old index stays right for searches running on it, but it shares its growing
+    lists and its ``position`` with the new one: refresh only the newest index."""
     # A network's members carry its slug: when the slug changes, they change too.
     renamed = {
         pk
@@ -430,19 +458,13 @@ def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
     }
     pks = set(pks) | _network_members(renamed)
     organisations = _read(sorted(pks))
+    # Lists that only grow are shared with the old index, which never reads past its
+    # own positions; what changes in place is copied.
     new = dataclasses.replace(
         index,
-        pks=list(index.pks),
-        position=dict(index.position),
-        names=list(index.names),
-        acronyms=list(index.acronyms),
-        updated=list(index.updated),
         facets={name: dict(values) for name, values in index.facets.items()},
-        values_at={name: list(values) for name, values in index.values_at.items()},
         network_names=dict(index.network_names),
         network_slugs=dict(index.network_slugs),
-        names_starts=list(index.names_starts),
-        acronyms_starts=list(index.acronyms_starts),
         text_cache=OrderedDict(),
     )
     flags = {"everyone": new.everyone, "verified": new.verified, "frontline": new.frontline}
@@ -451,8 +473,11 @@ def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
         kept = ~new.mask_of_positions(retire)
         flags = {name: mask & kept for name, mask in flags.items()}
         new.retired += len(retire)
-    by_name = [where for where in index.by_name if where not in retire]
-    by_updated = [where for where in index.by_updated if where not in retire]
+    by_name, by_updated, rerank = list(index.by_name), list(index.by_updated), False
+    for where in retire:
+        by_name.remove(where)
+        by_updated.remove(where)
+    name_rank = index.name_rank
     names_blob, acronyms_blob = [index.names_blob], [index.acronyms_blob]
     names_end, acronyms_end = len(index.names_blob), len(index.acronyms_blob)
     texts = {}
@@ -486,7 +511,13 @@ def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
         new.acronyms_starts.append(acronyms_end + 1)
         acronyms_end += len(acronym) + 1
         texts[where] = organisation.text
-        bisect.insort(by_name, where, key=lambda w: (new.names[w], new.pks[w]))
+        place = bisect.bisect(
+            by_name, (name, organisation.pk), key=lambda w: (new.names[w], new.pks[w])
+        )
+        by_name.insert(place, where)
+        rank = _rank_between(name_rank, by_name, place)
+        rerank = rerank or rank is None
+        name_rank.append(rank or 0.0)
         bisect.insort(by_updated, where, key=lambda w: (-new.updated[w], -new.pks[w]))
     new.everyone, new.verified, new.frontline = (
         flags["everyone"],
@@ -494,10 +525,24 @@ def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
         flags["frontline"],
     )
     new.names_blob, new.acronyms_blob = "".join(names_blob), "".join(acronyms_blob)
-    new.by_name, new.by_updated = by_name, by_updated
-    new.text = index.text.with_documents(texts)
-    new.rank_names()
+    new.by_name, new.by_updated, new.name_rank = by_name, by_updated, name_rank
+    new.text = index.text.with_documents(texts, prepared=True)
+    if rerank:
+        new.rank_names()
     return new
+
+
+def _rank_between(rank: list[float], by_name: list[int], place: int) -> float | None:
+    """A rank for the position at ``place`` of ``by_name``, between its neighbours'
+    (None when no float is left between them: then everything is ranked afresh)."""
+    before = rank[by_name[place - 1]] if place > 0 else None
+    after = rank[by_name[place + 1]] if place + 1 < len(by_name) else None
+    if before is None:
+        return 0.0 if after is None else after - 1.0
+    if after is None:
+        return before + 1.0
+    middle = (before + after) / 2
+    return middle if before < middle < after else None
 
 
 def current() -> DirectoryIndex:
@@ -526,7 +571,11 @@ def current() -> DirectoryIndex:
         ):
             index = build()
         else:
-            index = refreshed(index, changed)
+            try:
+                index = refreshed(index, changed)
+            except BaseException:
+                _index = None  # it shares what the refresh changed: build afresh next time
+                raise
             index.sequence = sequence
         _index = index
     return index

@@ -69,13 +69,14 @@ class WordIndex:
         self._starts = _starts(self._vocabulary)
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> WordIndex:
-        """Index the texts; each one's position is its place in ``texts``."""
+    def build(cls, texts: Iterable[str], *, prepared: bool = False) -> WordIndex:
+        """Index the texts; each one's position is its place in ``texts``. ``prepared``:
+        the texts come from ``search_text`` (split at spaces, much faster)."""
         found: defaultdict[str, list[int]] = defaultdict(list)
         size = 0
         for where, text in enumerate(texts):
             size = where + 1
-            for word in set(words(text)):
+            for word in _distinct_words(text, prepared):
                 found[word].append(where)
         dense = max(size // DENSE, 1)
         postings: dict[str, array | int] = {
@@ -84,24 +85,32 @@ class WordIndex:
         }
         return cls(postings, size)
 
-    def with_documents(self, texts: dict[int, str]) -> WordIndex:
+    def with_documents(self, texts: dict[int, str], *, prepared: bool = False) -> WordIndex:
         """A new index that also holds these documents, at new positions (a position
         already indexed keeps its old words: retire it and add the new text elsewhere)."""
         postings = dict(self.postings)
         size = max([self.size, *(where + 1 for where in texts)])
         dense = max(size // DENSE, 1)
+        new_words = []
         for where, text in texts.items():
-            for word in set(words(text)):
+            for word in _distinct_words(text, prepared):
                 old = postings.get(word)
                 if isinstance(old, int):
                     postings[word] = old | 1 << where
                 elif old is None:
                     postings[word] = array("I", [where])
+                    new_words.append(word)
                 elif len(old) >= dense:
                     postings[word] = positions_mask([*old, where], size)
                 else:
                     postings[word] = old + array("I", [where])
-        return WordIndex(postings, size)
+        index = WordIndex.__new__(WordIndex)
+        index.postings, index.size = postings, size
+        old = [self._blob] if self._vocabulary else []
+        index._vocabulary = [*self._vocabulary, *new_words]
+        index._blob = "\n".join([*old, *new_words])
+        index._starts = [*self._starts, *_starts(new_words, len(self._blob) + 1 if old else 0)]
+        return index
 
     def match(self, term: str) -> int:
         """The bitset of documents with a word containing ``term``."""
@@ -140,8 +149,12 @@ class WordIndex:
         return within
 
 
-def _starts(vocabulary: list[str]) -> list[int]:
-    starts, offset = [], 0
+def _distinct_words(text: str, prepared: bool) -> Iterable[str]:
+    return text.split() if prepared else set(words(text))
+
+
+def _starts(vocabulary: list[str], offset: int = 0) -> list[int]:
+    starts = []
     for word in vocabulary:
         starts.append(offset)
         offset += len(word) + 1

@@ -72,3 +72,17 @@ def test_adding_documents_leaves_the_old_index_unchanged():
     assert _documents(added.match("hope")) == {0, 1}
     assert _documents(index.match("hope")) == {0}
     assert index.match("shelter") == 0
+
+
+def test_prepared_texts_index_as_raw_ones():
+    raw = ["Hope: Shelter (Mekong)", "มูลนิธิเพื่อการพัฒนาเด็ก", ""]
+    prepared = [search_text(text) for text in raw]
+    index = WordIndex.build(raw[:1])
+    ready = WordIndex.build(prepared[:1], prepared=True)
+    for other in (index, ready):
+        assert other.match("shel") == 1
+    index = index.with_documents({1: raw[1], 2: raw[2]})
+    ready = ready.with_documents({1: prepared[1], 2: prepared[2]}, prepared=True)
+    for term in ["hope", "เด็ก", "mekong", "zebra"]:
+        assert index.match(term) == ready.match(term), term
+    assert WordIndex.build([]).with_documents({0: "hope"}).match("hop") == 1
