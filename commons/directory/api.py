@@ -14,7 +14,7 @@ from commons.directory.queries import (
     organisation_profile,
     people_for_user,
     search_organisations,
-    shared_profile,
+    shared_profiles,
 )
 
 router = Router(tags=["directory"])
@@ -275,7 +275,7 @@ def people(request, q: str = "", country: str = "", language: str = "", page: in
         "count": paginated.paginator.count,
         "page": paginated.number,
         "pages": paginated.paginator.num_pages,
-        "items": [shared_profile(request.user, profile) for profile in paginated.object_list],
+        "items": shared_profiles(request.user, paginated.object_list),
     }
 
 

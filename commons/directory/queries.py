@@ -661,11 +661,39 @@ def people_for_user(viewer, *, q: str = "", country: str = "", language: str = "
     return people.order_by("user__name", "user__pk")
 
 
-def shared_profile(viewer, profile) -> dict | None:
-    """The fields of a person's profile this viewer may see, ready to show; ``None``
-    when the viewer may see nothing (the page then does not exist for them)."""
+def shared_profiles(viewer, profiles) -> list[dict | None]:
+    """``shared_profile`` for each of a page of people, their organisations read in one
+    query for the whole page."""
+    profiles = list(profiles)
+    organisations = _organisations_of(viewer, [profile.user_id for profile in profiles])
+    return [
+        shared_profile(viewer, profile, organisations=organisations[profile.user_id])
+        for profile in profiles
+    ]
+
+
+def _organisations_of(viewer, user_ids: list[int]) -> dict[int, list[dict]]:
+    """Each person's active memberships in organisations the viewer may see, by name."""
     from commons.accounts.models import Membership
 
+    found: dict[int, list[dict]] = {user_id: [] for user_id in user_ids}
+    for user_id, slug, name in (
+        Membership.objects.filter(
+            user_id__in=user_ids,
+            status=Membership.Status.ACTIVE,
+            organisation__in=visible_organisations(viewer),
+        )
+        .order_by("organisation__name")
+        .values_list("user_id", "organisation__slug", "organisation__name")
+    ):
+        found[user_id].append({"slug": slug, "name": name})
+    return found
+
+
+def shared_profile(viewer, profile, *, organisations: list[dict] | None = None) -> dict | None:
+    """The fields of a person's profile this viewer may see, ready to show; ``None``
+    when the viewer may see nothing (the page then does not exist for them).
+    ``organisations``: the person's organisations this viewer may see, when known."""
     levels = _levels(viewer, profile.user)
     if profile.level("name") not in levels:
         return None
@@ -685,12 +713,9 @@ def shared_profile(viewer, profile) -> dict | None:
         if profile.level(name) in levels:
             shown[name] = value
     if profile.level("organisations") in levels:
-        organisations = visible_organisations(viewer).filter(
-            memberships__user=user, memberships__status=Membership.Status.ACTIVE
-        )
-        shown["organisations"] = [
-            {"slug": o.slug, "name": o.name} for o in organisations.order_by("name")
-        ]
+        if organisations is None:
+            organisations = _organisations_of(viewer, [user.pk])[user.pk]
+        shown["organisations"] = organisations
     return shown
 
 

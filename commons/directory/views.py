@@ -35,7 +35,7 @@ from commons.directory.queries import (
     organisation_profile,
     people_for_user,
     search_organisations,
-    shared_profile,
+    shared_profiles,
     suggested_origin_countries,
 )
 from commons.directory.services import merge_organisations, save_person_profile, save_profile
@@ -273,7 +273,7 @@ def people(request):
     language = request.GET.get("language", "").strip().lower()[:3]
     found = people_for_user(request.user, q=q, country=country, language=language)
     page = Paginator(found, 25).get_page(request.GET.get("page"))
-    rows = [shared_profile(request.user, profile) for profile in page.object_list]
+    rows = shared_profiles(request.user, page.object_list)
     template = "directory/partials/_people.html" if request.htmx else "directory/people.html"
     return render(
         request,

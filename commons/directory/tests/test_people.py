@@ -145,3 +145,25 @@ def test_the_api_returns_only_what_the_caller_may_see(nok, dave):
     listing = client_for(None).get("/api/v1/people?q=case", **headers).json()
     assert [p["name"] for p in listing["items"]] == ["Nok Phan"]
     assert client_for(None).get("/api/v1/people").status_code == 401
+
+
+def test_the_people_list_reads_everyone_s_organisations_at_once(
+    lantern, harbour, dave, django_assert_max_num_queries
+):
+    from commons.accounts.models import Membership
+
+    for n in range(12):
+        user = make_user(f"person{n}@example.org")
+        Membership.objects.create(
+            user=user, organisation=lantern if n % 2 else harbour, status="active"
+        )
+        save_person_profile(
+            user=user,
+            fields={**EVERYTHING, "name": f"Person {n:02d}"},
+            visibility=dict.fromkeys(PersonProfile.SHARED_FIELDS, "members"),
+        )
+    client = client_for(dave)
+    client.get(reverse("directory:people"))  # sessions, caches
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("directory:people")).content.decode()
+    assert page.count("Lantern Outreach") == 6 and page.count("Harbour Legal Aid") == 6
