@@ -25,11 +25,12 @@ import bisect
 import dataclasses
 import itertools
 import re
+import sys
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -136,26 +137,28 @@ def reset() -> None:
 class DirectoryIndex:
     epoch: str
     sequence: int  # the last change of the log this index holds
-    built_at: float
-    pks: list[int]  # position -> organisation
-    position: dict[int, int]  # organisation -> its current position
-    names: list[str]  # lower-cased, by position
-    acronyms: list[str]
-    updated: list[float]  # last update (a timestamp), by position
-    everyone: int  # current positions (retired ones are cleared)
-    verified: int
-    frontline: int
-    facets: dict[str, dict[str, int]]
+    built_at: float = field(default_factory=time.monotonic)
+    pks: list[int] = field(default_factory=list)  # position -> organisation
+    position: dict[int, int] = field(default_factory=dict)  # organisation -> its position
+    names: list[str] = field(default_factory=list)  # lower-cased, by position
+    acronyms: list[str] = field(default_factory=list)
+    updated: list[float] = field(default_factory=list)  # last update (a timestamp)
+    everyone: int = 0  # current positions (retired ones are cleared)
+    verified: int = 0
+    frontline: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
     # For facets with many values: the values of each position, to count by walking the
     # few matching organisations instead of AND-ing thousands of bitsets.
-    values_at: dict[str, list[tuple[str, ...]]]
-    network_names: dict[str, str]  # slug -> name, for the networks facet
-    network_slugs: dict[int, str]  # networks with members: organisation -> slug
-    names_blob: str  # every name, separated by newlines, for fast substring search
-    names_starts: list[int]  # where each position's name starts in names_blob
-    acronyms_blob: str
-    acronyms_starts: list[int]
-    text: WordIndex
+    values_at: dict[str, list[tuple[str, ...]]] = field(
+        default_factory=lambda: {name: [] for name in WIDE_FACETS}
+    )
+    network_names: dict[str, str] = field(default_factory=dict)  # slug -> name
+    network_slugs: dict[int, str] = field(default_factory=dict)  # network -> its slug
+    names_blob: str = ""  # every name, separated by newlines, for fast substring search
+    names_starts: list[int] = field(default_factory=list)  # where each name starts in it
+    acronyms_blob: str = ""
+    acronyms_starts: list[int] = field(default_factory=list)
+    text: WordIndex = field(default_factory=lambda: WordIndex({}, 0))
     by_name: list[int] = field(default_factory=list)  # current positions in name order
     by_updated: list[int] = field(default_factory=list)  # most recently updated first
     # Position -> a number that sorts as by_name does (refreshes insert between two).
@@ -225,30 +228,16 @@ _NONZERO = re.compile(rb"[^\x00]")
 # --- Reading the directory ----------------------------------------------------------------
 
 
-@dataclass
-class _Organisation:
-    pk: int
-    name: str
-    acronym: str
-    slug: str
-    country: str
-    type: str
-    verified: bool
-    frontline: bool
-    size: str
-    updated: float
-    text: str
-    facets: list[tuple[str, str]] = field(default_factory=list)
-    networks: list[tuple[int, str, str]] = field(default_factory=list)  # (pk, slug, name)
-
-
-def _rows(queryset) -> list[tuple]:
-    """The rows of a values_list() queryset, read with a plain cursor (Django's
-    converters cost more than the rest of a build)."""
+def _stream(queryset, chunk: int = 5_000):
+    """The rows of a values_list() queryset, a chunk at a time, from a plain cursor
+    (Django's converters would cost more than the rest of a build), server-side on
+    PostgreSQL: a big directory is never held in memory whole."""
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
+    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
 
 
 def _timestamp(value) -> float:
@@ -259,17 +248,15 @@ def _timestamp(value) -> float:
     return value.timestamp()
 
 
-def _read(pks: list[int] | None) -> list[_Organisation]:
-    """The organisations (all, or these) with everything the index holds, by pk."""
+def _only(queryset, column: str, pks):
+    return queryset if pks is None else queryset.filter(**{f"{column}__in": pks})
+
+
+def _organisation_rows(pks: list[int] | None):
     from commons.accounts.models import Organisation
-    from commons.directory.models import NetworkLink, Presence, Term
 
-    def only(queryset, column):
-        return queryset if pks is None else queryset.filter(**{f"{column}__in": pks})
-
-    found = {}
-    for row in _rows(
-        only(Organisation.objects.order_by("pk"), "pk").values_list(
+    return _stream(
+        _only(Organisation.objects.order_by("pk"), "pk", pks).values_list(
             "pk",
             "name",
             "acronym",
@@ -283,83 +270,134 @@ def _read(pks: list[int] | None) -> list[_Organisation]:
             "updated_at",
             "profile__search_text",
         )
-    ):
-        pk, name, acronym, slug, country, type_, verified_at, frontline, size, *dates, text = row
-        found[pk] = _Organisation(
-            pk=pk,
-            name=name,
-            acronym=acronym or "",
-            slug=slug,
-            country=country,
-            type=type_,
-            verified=verified_at is not None,
-            frontline=bool(frontline),
-            size=size or "",
-            updated=_timestamp(dates[0] or dates[1]),
-            text=text or "",
-        )
-    for pk, vocabulary, code in _rows(
-        only(Term.objects.all(), "organisation_id").values_list(
-            "organisation_id", "vocabulary", "code"
-        )
-    ):
-        found[pk].facets.append((vocabulary, code))
-    for pk, country in _rows(
-        only(Presence.objects.all(), "organisation_id").values_list("organisation_id", "country")
-    ):
-        found[pk].facets.append(("country", country))
-    for pk, *network in _rows(
-        only(NetworkLink.objects.all(), "member_id").values_list(
-            "member_id", "network_id", "network__slug", "network__name"
-        )
-    ):
-        found[pk].networks.append(tuple(network))
-    return list(found.values())
+    )
 
 
-# --- Building and refreshing ---------------------------------------------------------------
+def _facet_rows(pks: list[int] | None):
+    """(organisation, facet, value, network, network's name): every term, country of
+    operation and network membership."""
+    from commons.directory.models import NetworkLink, Presence, Term
+
+    terms = _only(Term.objects.all(), "organisation_id", pks)
+    for pk, vocabulary, code in _stream(terms.values_list("organisation_id", "vocabulary", "code")):
+        yield pk, vocabulary, code, None, None
+    presences = _only(Presence.objects.all(), "organisation_id", pks)
+    for pk, country in _stream(presences.values_list("organisation_id", "country")):
+        yield pk, "country", country, None, None
+    links = _only(NetworkLink.objects.all(), "member_id", pks).values_list(
+        "member_id", "network__slug", "network_id", "network__name"
+    )
+    for pk, slug, network, name in _stream(links):
+        yield pk, "network", slug, network, name
 
 
-class _Bits:
-    """Collects bit positions per key, then turns each into one integer."""
+class _Writer:
+    """Indexes organisations at new positions, after the index's last one.
 
-    def __init__(self, size: int):
-        self.size = size
-        self.arrays: dict = {}
+    Bits are collected in bytearrays that cover only the new positions and are OR-ed
+    into the index's integers by ``finish``: building the whole index and refreshing
+    three organisations are the same work.
+    """
 
-    def set(self, key, position: int) -> None:
+    def __init__(self, index: DirectoryIndex):
+        self.index = index
+        self.start = len(index.pks)
+        self.offset = self.start & ~7  # whole bytes
+        self.arrays: dict[tuple[str, str | None], bytearray] = {}
+        self.singles: dict[str, tuple[str]] = {}
+
+    def one(self, code: str) -> tuple[str]:
+        """``(code,)``, one tuple per code however many organisations have just it."""
+        single = self.singles.get(code)
+        if single is None:
+            single = self.singles[code] = (sys.intern(code),)
+        return single
+
+    def set(self, key: tuple[str, str | None], where: int) -> None:
         array = self.arrays.get(key)
         if array is None:
-            array = self.arrays[key] = bytearray((self.size + 7) // 8)
-        array[position >> 3] |= 1 << (position & 7)
+            array = self.arrays[key] = bytearray(64)
+        byte = (where - self.offset) >> 3
+        if byte >= len(array):
+            array.extend(bytes(byte + 1))
+        array[byte] |= 1 << (where & 7)
 
-    def masks(self) -> dict:
-        return {key: int.from_bytes(array, "little") for key, array in self.arrays.items()}
+    def organisations(self, rows) -> Iterator[str]:
+        """Index these organisation rows; yields each one's search text, in order."""
+        index = self.index
+        hq = index.values_at["hq"]
+        for row in rows:
+            pk, name, acronym, slug, country, type_, verified_at, frontline, size, *rest = row
+            profile_updated, updated, text = rest
+            where = len(index.pks)
+            index.pks.append(pk)
+            index.position[pk] = where
+            index.names.append(name.lower())
+            index.acronyms.append((acronym or "").lower())
+            index.updated.append(_timestamp(profile_updated or updated))
+            self.set(("everyone", None), where)
+            if verified_at is not None:
+                self.set(("verified", None), where)
+            if frontline:
+                self.set(("frontline", None), where)
+            self.set(("hq", country), where)
+            self.set(("type", type_), where)
+            if size:
+                self.set(("size", size), where)
+            hq.append(self.one(country))
+            for facet in ("country", "network"):
+                index.values_at[facet].append(())
+            if pk in index.network_slugs:
+                index.network_slugs[pk] = slug
+                index.network_names[slug] = name
+            yield text or ""
+
+    def facets(self, rows) -> None:
+        """Index the facet rows of organisations already indexed by ``organisations``."""
+        index = self.index
+        position, values_at = index.position, index.values_at
+        for pk, facet, code, network, network_name in rows:
+            where = position.get(pk, -1)
+            if where < self.start:  # deleted since its row was read
+                continue
+            self.set((facet, code), where)
+            if facet in values_at:
+                values = values_at[facet][where]
+                if not values:
+                    values_at[facet][where] = self.one(code)
+                elif code not in values:
+                    values_at[facet][where] = (*values, code)
+            if network is not None:
+                index.network_slugs[network] = code
+                index.network_names[code] = network_name
+
+    def finish(self) -> None:
+        index = self.index
+        for (facet, code), array in self.arrays.items():
+            mask = int.from_bytes(array, "little") << self.offset
+            if code is None:
+                setattr(index, facet, getattr(index, facet) | mask)
+            else:
+                values = index.facets.setdefault(facet, {})
+                values[code] = values.get(code, 0) | mask
 
 
-def _values(organisation: _Organisation) -> dict[str, tuple[str, ...]]:
-    """The organisation's values of the wide facets."""
-    return {
-        "hq": (organisation.country,),
-        "country": tuple(dict.fromkeys(c for f, c in organisation.facets if f == "country")),
-        "network": tuple(dict.fromkeys(slug for _pk, slug, _name in organisation.networks)),
-    }
-
-
-def _keys(organisation: _Organisation):
-    """Every (facet, value) the organisation has, and its flags as (flag, None)."""
-    yield "everyone", None
-    if organisation.verified:
-        yield "verified", None
-    if organisation.frontline:
-        yield "frontline", None
-    yield "hq", organisation.country
-    yield "type", organisation.type
-    if organisation.size:
-        yield "size", organisation.size
-    yield from organisation.facets
-    for _pk, slug, _name in organisation.networks:
-        yield "network", slug
+def build() -> DirectoryIndex:
+    """Read the whole directory (a few seconds at 100,000 organisations)."""
+    epoch, sequence = _log_position()
+    index = DirectoryIndex(epoch=epoch, sequence=sequence)
+    writer = _Writer(index)
+    # The organisations are read once, as the word index takes in their texts.
+    index.text = WordIndex.build(writer.organisations(_organisation_rows(None)), prepared=True)
+    writer.facets(_facet_rows(None))
+    writer.finish()
+    names, pks, updated = index.names, index.pks, index.updated
+    index.names_blob, index.names_starts = _blob(names)
+    index.acronyms_blob, index.acronyms_starts = _blob(index.acronyms)
+    index.by_name = sorted(range(index.size), key=lambda where: (names[where], pks[where]))
+    index.by_updated = sorted(range(index.size), key=lambda where: (-updated[where], -pks[where]))
+    index.rank_names()
+    return index
 
 
 def _blob(texts: list[str]) -> tuple[str, list[int]]:
@@ -368,64 +406,6 @@ def _blob(texts: list[str]) -> tuple[str, list[int]]:
         starts.append(offset)
         offset += len(text) + 1
     return "\n".join(texts), starts
-
-
-def build() -> DirectoryIndex:
-    """Read the whole directory (a few seconds at 100,000 organisations)."""
-    epoch, sequence = _log_position()
-    organisations = _read(None)
-    size = len(organisations)
-    bits = _Bits(size)
-    values_at: dict[str, list[tuple[str, ...]]] = {name: [] for name in WIDE_FACETS}
-    network_names: dict[str, str] = {}
-    network_slugs: dict[int, str] = {}
-    for where, organisation in enumerate(organisations):
-        for key in _keys(organisation):
-            bits.set(key, where)
-        for name, values in _values(organisation).items():
-            values_at[name].append(values)
-        for network_pk, slug, network_name in organisation.networks:
-            network_slugs[network_pk] = slug
-            network_names[slug] = network_name
-    flags: dict[str, int] = {}
-    facets: dict[str, dict[str, int]] = {}
-    for (facet, code), mask in bits.masks().items():
-        if code is None:
-            flags[facet] = mask
-        else:
-            facets.setdefault(facet, {})[code] = mask
-    names = [o.name.lower() for o in organisations]
-    acronyms = [o.acronym.lower() for o in organisations]
-    names_blob, names_starts = _blob(names)
-    acronyms_blob, acronyms_starts = _blob(acronyms)
-    pks = [o.pk for o in organisations]
-    updated = [o.updated for o in organisations]
-    index = DirectoryIndex(
-        epoch=epoch,
-        sequence=sequence,
-        built_at=time.monotonic(),
-        pks=pks,
-        position={pk: where for where, pk in enumerate(pks)},
-        names=names,
-        acronyms=acronyms,
-        updated=updated,
-        everyone=flags.get("everyone", 0),
-        verified=flags.get("verified", 0),
-        frontline=flags.get("frontline", 0),
-        facets=facets,
-        values_at=values_at,
-        network_names=network_names,
-        network_slugs=network_slugs,
-        names_blob=names_blob,
-        names_starts=names_starts,
-        acronyms_blob=acronyms_blob,
-        acronyms_starts=acronyms_starts,
-        text=WordIndex.build((o.text for o in organisations), prepared=True),
-        by_name=sorted(range(size), key=lambda where: (names[where], pks[where])),
-        by_updated=sorted(range(size), key=lambda where: (-updated[where], -pks[where])),
-    )
-    index.rank_names()
-    return index
 
 
 def _network_slugs(pks: Iterable[int]) -> dict[int, str]:
@@ -456,8 +436,7 @@ def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
         for pk, slug in _network_slugs(set(pks) & set(index.network_slugs)).items()
         if index.network_slugs[pk] != slug
     }
-    pks = set(pks) | _network_members(renamed)
-    organisations = _read(sorted(pks))
+    pks = sorted(set(pks) | _network_members(renamed))
     # Lists that only grow are shared with the old index, which never reads past its
     # own positions; what changes in place is copied.
     new = dataclasses.replace(
@@ -467,66 +446,46 @@ def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
         network_slugs=dict(index.network_slugs),
         text_cache=OrderedDict(),
     )
-    flags = {"everyone": new.everyone, "verified": new.verified, "frontline": new.frontline}
     retire = {new.position.pop(pk) for pk in pks if pk in new.position}
     if retire:
         kept = ~new.mask_of_positions(retire)
-        flags = {name: mask & kept for name, mask in flags.items()}
+        new.everyone, new.verified, new.frontline = (
+            new.everyone & kept,
+            new.verified & kept,
+            new.frontline & kept,
+        )
         new.retired += len(retire)
+    writer = _Writer(new)
+    start = writer.start
+    texts = dict(zip(itertools.count(start), writer.organisations(_organisation_rows(pks))))
+    writer.facets(_facet_rows(pks))
+    writer.finish()
+    new.text = index.text.with_documents(texts, prepared=True)
+
     by_name, by_updated, rerank = list(index.by_name), list(index.by_updated), False
     for where in retire:
         by_name.remove(where)
         by_updated.remove(where)
-    name_rank = index.name_rank
     names_blob, acronyms_blob = [index.names_blob], [index.acronyms_blob]
     names_end, acronyms_end = len(index.names_blob), len(index.acronyms_blob)
-    texts = {}
-    for organisation in organisations:
-        where = len(new.pks)
-        bit = 1 << where
-        name, acronym = organisation.name.lower(), organisation.acronym.lower()
-        new.pks.append(organisation.pk)
-        new.position[organisation.pk] = where
-        new.names.append(name)
-        new.acronyms.append(acronym)
-        new.updated.append(organisation.updated)
-        for key, code in _keys(organisation):
-            if code is None:
-                flags[key] |= bit
-            else:
-                values = new.facets.setdefault(key, {})
-                values[code] = values.get(code, 0) | bit
-        for facet, values in _values(organisation).items():
-            new.values_at[facet].append(values)
-        for network_pk, slug, network_name in organisation.networks:
-            new.network_slugs[network_pk] = slug
-            new.network_names[slug] = network_name
-        if organisation.pk in new.network_slugs:
-            new.network_slugs[organisation.pk] = organisation.slug
-            new.network_names[organisation.slug] = organisation.name
-        names_blob.append("\n" + name)
+    names, acronyms, pks_at, updated = new.names, new.acronyms, new.pks, new.updated
+    for where in range(start, new.size):
+        names_blob.append("\n" + names[where])
         new.names_starts.append(names_end + 1)
-        names_end += len(name) + 1
-        acronyms_blob.append("\n" + acronym)
+        names_end += len(names[where]) + 1
+        acronyms_blob.append("\n" + acronyms[where])
         new.acronyms_starts.append(acronyms_end + 1)
-        acronyms_end += len(acronym) + 1
-        texts[where] = organisation.text
+        acronyms_end += len(acronyms[where]) + 1
         place = bisect.bisect(
-            by_name, (name, organisation.pk), key=lambda w: (new.names[w], new.pks[w])
+            by_name, (names[where], pks_at[where]), key=lambda w: (names[w], pks_at[w])
         )
         by_name.insert(place, where)
-        rank = _rank_between(name_rank, by_name, place)
+        rank = _rank_between(new.name_rank, by_name, place)
         rerank = rerank or rank is None
-        name_rank.append(rank or 0.0)
-        bisect.insort(by_updated, where, key=lambda w: (-new.updated[w], -new.pks[w]))
-    new.everyone, new.verified, new.frontline = (
-        flags["everyone"],
-        flags["verified"],
-        flags["frontline"],
-    )
+        new.name_rank.append(rank or 0.0)
+        bisect.insort(by_updated, where, key=lambda w: (-updated[w], -pks_at[w]))
     new.names_blob, new.acronyms_blob = "".join(names_blob), "".join(acronyms_blob)
-    new.by_name, new.by_updated, new.name_rank = by_name, by_updated, name_rank
-    new.text = index.text.with_documents(texts, prepared=True)
+    new.by_name, new.by_updated = by_name, by_updated
     if rerank:
         new.rank_names()
     return new

@@ -72,17 +72,17 @@ class WordIndex:
     def build(cls, texts: Iterable[str], *, prepared: bool = False) -> WordIndex:
         """Index the texts; each one's position is its place in ``texts``. ``prepared``:
         the texts come from ``search_text`` (split at spaces, much faster)."""
-        found: defaultdict[str, list[int]] = defaultdict(list)
+        found: defaultdict[str, array] = defaultdict(lambda: array("I"))
         size = 0
         for where, text in enumerate(texts):
             size = where + 1
             for word in _distinct_words(text, prepared):
                 found[word].append(where)
         dense = max(size // DENSE, 1)
-        postings: dict[str, array | int] = {
-            word: positions_mask(places, size) if len(places) > dense else array("I", places)
-            for word, places in found.items()
-        }
+        postings: dict[str, array | int] = dict(found)
+        for word, places in found.items():
+            if len(places) > dense:
+                postings[word] = positions_mask(places, size)
         return cls(postings, size)
 
     def with_documents(self, texts: dict[int, str], *, prepared: bool = False) -> WordIndex:
