@@ -9,8 +9,10 @@ eleven facets reads the database once, for the 25 organisations of its page.
 
 Keeping it current: every write to the directory's tables calls ``directory_changed``
 with the organisations it touched (see ``signals.py``). The process that wrote refreshes
-them at its next search; on commit the change is also published in the shared cache as
-a numbered entry of a change log, which every other process applies at its next search.
+them at its next search (one inside a transaction that may yet roll back reads them
+again at the following search); on commit the change is also published in the shared
+cache as a numbered entry of a change log, which every other process applies at its
+next search.
 Refreshing an organisation retires its old position and indexes it afresh at a new one,
 which costs milliseconds; the index is rebuilt from scratch (seconds at 100,000
 organisations) only when it is first needed, when the change log has a gap (the cache
@@ -64,6 +66,8 @@ def directory_changed(pks: Iterable[int] | None = None) -> None:
     the change at its next search, even inside the writing transaction; other processes
     once it commits, through one entry of the change log per transaction."""
     change = [None] if pks is None else list(pks)
+    if not change:
+        return
     with _lock:
         _pending.update(change)
     if transaction.get_connection().in_atomic_block:
@@ -536,6 +540,9 @@ def current() -> DirectoryIndex:
                 _index = None  # it shares what the refresh changed: build afresh next time
                 raise
             index.sequence = sequence
+        if connection.in_atomic_block:
+            # Read inside a transaction that may yet roll back: read them again next time.
+            _pending.update(changed - {None})
         _index = index
     return index
 

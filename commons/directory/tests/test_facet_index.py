@@ -277,3 +277,14 @@ def test_an_export_lists_the_search_s_organisations_in_the_page_s_order(
     shown = [o.slug for o in search_organisations(dave, query, page_size=100).page.object_list]
     assert shown
     assert [row["slug"] for row in export_rows(dave, query)] == shown
+
+
+def test_a_rolled_back_write_leaves_no_trace_in_the_index(random_directory, dave):
+    from django.db import transaction
+
+    organisation = Organisation.objects.order_by("pk").last()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        save_profile(organisation=organisation, profile_fields={"description": "zebra"})
+        assert search_organisations(dave, SearchQuery(q="zebra")).total == 1
+        raise RuntimeError("the request failed after the search")
+    assert search_organisations(dave, SearchQuery(q="zebra")).total == 0
