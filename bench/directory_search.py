@@ -1049,6 +1049,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--budget", type=float, default=900, help="seconds of timed searches per engine (900)"
     )
     parser.add_argument("--no-datasette", action="store_true", help="skip Datasette")
+    parser.add_argument("--no-http", action="store_true", help="skip our API over HTTP (gunicorn)")
     parser.add_argument("--per-query", action="store_true", help="print every search's figures")
     parser.add_argument(
         "--warm-text",
@@ -1201,10 +1202,14 @@ def start_datasette(db: Path, log: Path) -> tuple[subprocess.Popen, int]:
     raise SystemExit("Datasette did not answer within 60 s")
 
 
-def measure_datasette(port: int, queries: list[dict], repeats: int, seed: int, budget: float):
+def measure_http(
+    port: int, paths: list[str], read, *, repeats: int, seed: int, budget: float, name: str
+) -> dict:
+    """Time GET requests for ``paths`` over one kept-alive connection: one warm-up pass,
+    then ``repeats`` shuffled rounds. ``read(data)`` gives a response's number of
+    organisations and its server-reported time in ms (or None)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=300)
-    results = [{"total": None, "rows": None, "times_ms": [], "query_ms": []} for _ in queries]
-    paths = [datasette_path(query) for query in queries]
+    results = [{"total": None, "times_ms": [], "query_ms": []} for _ in paths]
     perf = time.perf_counter
 
     def fetch(index: int) -> tuple[float, dict]:
@@ -1221,29 +1226,26 @@ def measure_datasette(port: int, queries: list[dict], repeats: int, seed: int, b
             body = response.read()
         elapsed = (perf() - started) * 1000
         if response.status != 200:
-            raise SystemExit(f"Datasette answered {response.status} to {paths[index]}")
-        data = json.loads(body)
-        if data.get("facets_timed_out"):
-            raise SystemExit(f"Datasette facets timed out: {data['facets_timed_out']}")
-        return elapsed, data
+            raise SystemExit(f"{name} answered {response.status} to {paths[index]}")
+        return elapsed, json.loads(body)
 
     try:
-        for index in progress(range(len(queries)), desc="Datasette warm-up", leave=False):
+        for index in progress(range(len(paths)), desc=f"{name} warm-up", leave=False):
             _elapsed, data = fetch(index)
-            results[index]["total"] = data.get("filtered_table_rows_count")
-            results[index]["rows"] = len(data.get("rows", []))
+            results[index]["total"], _server_ms = read(data)
         rng = random.Random(seed)
-        order = list(range(len(queries)))
+        order = list(range(len(paths)))
         deadline = time.monotonic() + budget
         budget_hit = False
-        with progress(total=repeats * len(queries), desc="Datasette requests") as bar:
+        with progress(total=repeats * len(paths), desc=f"{name} requests") as bar:
             for _round in range(repeats):
                 rng.shuffle(order)
                 for index in order:
                     elapsed, data = fetch(index)
                     results[index]["times_ms"].append(elapsed)
-                    if "query_ms" in data:
-                        results[index]["query_ms"].append(data["query_ms"])
+                    _total, server_ms = read(data)
+                    if server_ms is not None:
+                        results[index]["query_ms"].append(server_ms)
                     bar.update()
                 if time.monotonic() > deadline:
                     budget_hit = True
@@ -1251,6 +1253,63 @@ def measure_datasette(port: int, queries: list[dict], repeats: int, seed: int, b
     finally:
         conn.close()
     return {"queries": results, "budget_hit": budget_hit}
+
+
+def read_datasette(data: dict) -> tuple[int, float | None]:
+    if data.get("facets_timed_out"):
+        raise SystemExit(f"Datasette facets timed out: {data['facets_timed_out']}")
+    return data.get("filtered_table_rows_count"), data.get("query_ms")
+
+
+def api_path(query: dict) -> str:
+    """Our API's URL for a search: the same words and facets, anonymous (verified only)."""
+    params = [("q", query["q"])]
+    params += [(name, code) for name, codes in query["filters"].items() for code in codes]
+    return "/api/v1/organisations?" + urllib.parse.urlencode(params)
+
+
+def read_api(data: dict) -> tuple[int, None]:
+    return data["count"], None
+
+
+def measure_api(engine: str, database_url: str, var_dir: Path, args, queries: list[dict]):
+    """Our JSON API for the same searches, served by gunicorn (one sync worker) as in
+    production, timed on the client like Datasette."""
+    port = free_port()
+    log = var_dir / f"gunicorn-{engine}.log"
+    env = worker_env(var_dir, database_url)
+    (var_dir / "static").mkdir(exist_ok=True)  # whitenoise wants it; the API serves none
+    if not args.warm_text:
+        env["BENCH_FORGET_TEXT"] = "true"  # see bench/gunicorn_directory.py
+    command = [
+        sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", "1",
+        "--timeout", "300", "--chdir", str(ROOT), "--config", "python:bench.gunicorn_directory",
+        "--error-logfile", str(log), "--log-level", "warning", "commons.wsgi:application",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                sys.stderr.write(log.read_text(errors="replace")[-4000:])
+                raise SystemExit(f"gunicorn exited early (exit {server.returncode})")
+            with contextlib.suppress(OSError):
+                socket.create_connection((HOST, port), timeout=1).close()
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start within 60 s")
+            time.sleep(0.2)
+        return measure_http(
+            port,
+            [api_path(query) for query in queries],
+            read_api,
+            repeats=args.repeats,
+            seed=args.seed,
+            budget=args.budget,
+            name=f"API on {engine}",
+        )
+    finally:
+        stop_server(server)
 
 
 # Report -------------------------------------------------------------------------------------
@@ -1317,6 +1376,8 @@ def report(args, ctx: dict) -> None:
     rows = []
     for name, result in engines.items():
         rows.append((f"ours, {name} (in process)", times(result), result))
+    for name, result in ctx["api"].items():
+        rows.append((f"ours, {name} (HTTP API)", times(result), None))
     if datasette:
         rows.append(("Datasette (HTTP, client-side)", times(datasette), None))
         rows.append(("Datasette (its query_ms)", times(datasette, "query_ms"), None))
@@ -1356,6 +1417,12 @@ def report(args, ctx: dict) -> None:
             ratio50 = p50 / percentile(theirs, 0.5)
             ratio95 = p95 / percentile(theirs, 0.95)
             line += f"; ours/Datasette p50 {ratio50:.2f}x, p95 {ratio95:.2f}x (lower is better)"
+            if name in ctx["api"]:
+                api = times(ctx["api"][name])
+                line += (
+                    f"; over HTTP p50 {percentile(api, 0.5) / percentile(theirs, 0.5):.2f}x, "
+                    f"p95 {percentile(api, 0.95) / percentile(theirs, 0.95):.2f}x"
+                )
             differ = sum(
                 a["total"] != b["total"]
                 for a, b in zip(result["queries"], datasette["queries"], strict=True)
@@ -1364,6 +1431,12 @@ def report(args, ctx: dict) -> None:
         if result.get("budget_hit"):
             line += " [time budget hit: fewer runs]"
         print(line)
+    for name, api in ctx["api"].items():
+        same = sum(
+            a["total"] == b["total"]
+            for a, b in zip(engines[name]["queries"], api["queries"], strict=True)
+        )
+        print(f"{name}: HTTP API totals equal the in-process ones in {same}/{len(queries)}")
     if len(engines) > 1:
         first, *others = engines.values()
         for name, other in zip(list(engines)[1:], others, strict=True):
@@ -1391,7 +1464,7 @@ def main(argv: list[str] | None = None) -> int:
     sqlite_path = cache / "commons.sqlite3"
     datasette_db = cache / "db.db"
     marker = cache / "complete.json"
-    ctx: dict = {"command": command, "engines": {}}
+    ctx: dict = {"command": command, "engines": {}, "api": {}}
 
     with tempfile.TemporaryDirectory(prefix="commons-bench-directory-") as tmp:
         var_dir = Path(tmp)
@@ -1427,12 +1500,23 @@ def main(argv: list[str] | None = None) -> int:
         ctx["engines"]["SQLite"] = run_worker(
             "measure", "sqlite", spec, var_dir, f"sqlite:///{sqlite_path}"
         )
+        if not args.no_http:
+            print("\nsearching through our API on SQLite (gunicorn)", flush=True)
+            ctx["api"]["SQLite"] = measure_api(
+                "SQLite", f"sqlite:///{sqlite_path}", var_dir, args, queries
+            )
         if datasette_version:
             print("\nsearching with Datasette", flush=True)
             server, port = start_datasette(datasette_db, var_dir / "datasette.log")
             try:
-                ctx["datasette"] = measure_datasette(
-                    port, queries, args.repeats, args.seed, args.budget
+                ctx["datasette"] = measure_http(
+                    port,
+                    [datasette_path(query) for query in queries],
+                    read_datasette,
+                    repeats=args.repeats,
+                    seed=args.seed,
+                    budget=args.budget,
+                    name="Datasette",
                 )
             finally:
                 stop_server(server)
@@ -1442,6 +1526,11 @@ def main(argv: list[str] | None = None) -> int:
             postgres_admin(args.postgres, "CREATE DATABASE {}")
             try:
                 result = run_worker("measure", "postgres", spec, var_dir, args.postgres)
+                if not args.no_http:
+                    print("\nsearching through our API on PostgreSQL (gunicorn)", flush=True)
+                    ctx["api"]["PostgreSQL"] = measure_api(
+                        "PostgreSQL", args.postgres, var_dir, args, queries
+                    )
             finally:
                 postgres_admin(args.postgres, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
             print(f"  loaded in {result['load_seconds']:5.1f} s", flush=True)
