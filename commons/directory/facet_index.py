@@ -50,6 +50,7 @@ CHANGE_TTL_SECONDS = 24 * 3600
 MAX_CHANGES_APPLIED = 500  # more changes behind than this: rebuild instead
 LOCAL_MAX_AGE_SECONDS = 300
 TEXT_CACHE_SIZE = 512
+SORT_DIRECTLY = 5_000  # results up to this many are sorted, not found along an order
 WIDE_FACETS = ("network", "country", "hq")
 
 _lock = threading.Lock()
@@ -218,6 +219,41 @@ class DirectoryIndex:
                         break
                 seen += 1
         return found
+
+    def ordered(self, mask: int, sort: str, phrase: str, start: int, stop: int | None) -> list[int]:
+        """The positions of ``mask`` from ``start`` to ``stop`` in the order of ``sort``
+        ("relevance" to ``phrase``, "name" or "updated"). A few thousand are sorted
+        directly; more are found by walking the precomputed orders, which stops as soon
+        as the page is full."""
+        relevance = sort == "relevance" and bool(phrase)
+        if mask.bit_count() <= SORT_DIRECTLY:
+            found = self.set_positions(mask)
+            if sort == "updated":
+                updated, pks = self.updated, self.pks
+                found.sort(key=lambda where: (-updated[where], -pks[where]))
+            elif relevance:
+                rank = self.name_rank
+                found.sort(key=lambda where: (self.tier(where, phrase), rank[where]))
+            else:
+                found.sort(key=self.name_rank.__getitem__)
+            return found[start:stop]
+        first = (
+            remembered(self, ("ranked", phrase), lambda: relevance_ranked(self, phrase))
+            if relevance
+            else ()
+        )
+        order = self.by_updated if sort == "updated" else self.by_name
+        return self.positions(mask, order, start, stop, first=first)
+
+    def tier(self, where: int, phrase: str) -> int:
+        """How well an organisation's name matches a search: 0 it is the phrase (or its
+        acronym is), 1 it starts with it, 2 it contains it (or the acronym does), 3 not."""
+        name, acronym = self.names[where], self.acronyms[where]
+        if phrase in (name, acronym):
+            return 0
+        if name.startswith(phrase):
+            return 1
+        return 2 if phrase in name or phrase in acronym else 3
 
     def rank_names(self) -> None:
         rank = [0.0] * self.size
@@ -595,7 +631,6 @@ def relevance_ranked(index: DirectoryIndex, phrase: str) -> list[int]:
     The names are searched as one string (in C), not one by one: a common word is found
     in tens of thousands of names in a few milliseconds.
     """
-    names, acronyms, rank = index.names, index.acronyms, index.name_rank
     found: set[int] = set()
     for blob, starts in (
         (index.names_blob, index.names_starts),
@@ -607,12 +642,5 @@ def relevance_ranked(index: DirectoryIndex, phrase: str) -> list[int]:
             found.add(where)
             # Continue after the end of this name: one hit per name is enough.
             offset = blob.find(phrase, starts[where + 1]) if where + 1 < len(starts) else -1
-    tiers: tuple[list[int], list[int], list[int]] = ([], [], [])
-    for where in found:
-        if phrase in (names[where], acronyms[where]):
-            tiers[0].append(where)
-        elif names[where].startswith(phrase):
-            tiers[1].append(where)
-        else:
-            tiers[2].append(where)
-    return [where for tier in tiers for where in sorted(tier, key=rank.__getitem__)]
+    rank = index.name_rank
+    return sorted(found, key=lambda where: (index.tier(where, phrase), rank[where]))

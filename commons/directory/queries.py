@@ -112,11 +112,11 @@ def text_terms(q: str) -> list[str]:
 
 
 class _Results:
-    """The organisations of a bitset in a given order, loaded a page at a time; what
-    Django's Paginator needs (a count and slicing)."""
+    """The organisations of a bitset in the query's order, loaded a page at a time;
+    what Django's Paginator needs (a count and slicing)."""
 
-    def __init__(self, index, mask: int, order: list[int], first: list[int] = ()):
-        self.index, self.mask, self.order, self.first = index, mask, order, first
+    def __init__(self, index, mask: int, sort: str, phrase: str):
+        self.index, self.mask, self.sort, self.phrase = index, mask, sort, phrase
 
     def count(self) -> int:
         return self.mask.bit_count()
@@ -124,11 +124,11 @@ class _Results:
     def __len__(self) -> int:
         return self.count()
 
+    def positions(self, start: int, stop: int | None) -> list[int]:
+        return self.index.ordered(self.mask, self.sort, self.phrase, start, stop)
+
     def __getitem__(self, window: slice):
-        positions = self.index.positions(
-            self.mask, self.order, window.start or 0, window.stop, first=self.first
-        )
-        pks = [self.index.pks[where] for where in positions]
+        pks = [self.index.pks[where] for where in self.positions(window.start or 0, window.stop)]
         found = (
             Organisation.objects.select_related("profile")
             .prefetch_related("presences")
@@ -174,8 +174,7 @@ class _Matching:
     query: SearchQuery
     base: int  # the reader's tier, narrowed by the text
     chosen: dict[str, int]  # facet -> the OR of its ticked values
-    first: list[int]  # relevance: the best-matching positions, in order
-    order: list[int]  # the rest of the order
+    phrase: str  # the words of the text, for relevance
 
     def narrowed(self, *, without: str = "", verified=None, frontline=None) -> int:
         """The organisations of every filter but ``without`` (and the flags as given)."""
@@ -191,9 +190,8 @@ class _Matching:
         return mask
 
     def results(self, mask: int | None = None) -> _Results:
-        return _Results(
-            self.index, self.narrowed() if mask is None else mask, self.order, self.first
-        )
+        mask = self.narrowed() if mask is None else mask
+        return _Results(self.index, mask, self.query.sort, self.phrase)
 
 
 def _matching(user, query: SearchQuery) -> _Matching:
@@ -205,24 +203,17 @@ def _matching(user, query: SearchQuery) -> _Matching:
     index = facet_index.current()
     terms = text_terms(query.q)
     base = index.everyone if user.is_authenticated else index.verified
-    first: list[int] = []
     if terms:
         base &= facet_index.remembered(
             index, ("text", *terms), lambda: index.text.match_all(terms, index.everyone)
         )
-        if query.sort == "relevance":
-            phrase = " ".join(terms)
-            first = facet_index.remembered(
-                index, ("ranked", phrase), lambda: facet_index.relevance_ranked(index, phrase)
-            )
     chosen: dict[str, int] = {}
     for name, codes in query.filters.items():
         values = index.facets.get(name, {})
         chosen[name] = 0
         for code in codes:
             chosen[name] |= values.get(code, 0)
-    order = index.by_updated if query.sort == "updated" else index.by_name
-    return _Matching(index, query, base, chosen, first, order)
+    return _Matching(index, query, base, chosen, " ".join(terms))
 
 
 def search_organisations(user, query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResult:
@@ -290,10 +281,7 @@ def export_rows(user, query: SearchQuery):
     dictionaries of ``export_fields(user)``, read in batches."""
     matching = _matching(user, query)
     index = matching.index
-    positions = index.positions(
-        matching.narrowed(), matching.order, 0, EXPORT_LIMIT, first=matching.first
-    )
-    ids = [index.pks[where] for where in positions]
+    ids = [index.pks[where] for where in matching.results().positions(0, EXPORT_LIMIT)]
     fields = export_fields(user)
     batch_size = 2000
     for start in range(0, len(ids), batch_size):

@@ -288,3 +288,22 @@ def test_a_rolled_back_write_leaves_no_trace_in_the_index(random_directory, dave
         assert search_organisations(dave, SearchQuery(q="zebra")).total == 1
         raise RuntimeError("the request failed after the search")
     assert search_organisations(dave, SearchQuery(q="zebra")).total == 0
+
+
+@pytest.mark.parametrize("sort", ["relevance", "name", "updated"])
+@pytest.mark.parametrize("q", ["", "hope", "safe aid"])
+def test_large_results_walk_the_orders_into_the_same_pages(
+    random_directory, dave, monkeypatch, sort, q
+):
+    def pages():
+        found = []
+        for page, size in [(1, 7), (2, 7), (1, 100)]:
+            query = SearchQuery(q=q, sort=sort, page=page)
+            result = search_organisations(dave, query, page_size=size)
+            found.append([o.pk for o in result.page.object_list])
+        return found
+
+    sorted_directly = pages()
+    monkeypatch.setattr(facet_index, "SORT_DIRECTLY", 0)  # as with thousands of results
+    assert pages() == sorted_directly
+    assert sorted_directly[0]
