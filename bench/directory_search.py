@@ -901,6 +901,14 @@ def explain(statement: dict) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def resident_mib() -> float:
+    """Anonymous memory in use by this process (Linux), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def measure(spec: dict) -> dict:
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
@@ -929,9 +937,11 @@ def measure(spec: dict) -> dict:
         return result.total, len(rows)
 
     # The index: built once per process, then refreshed organisation by organisation.
+    memory_before = resident_mib()
     started = time.perf_counter()
     index = facet_index.current()
     build_s = time.perf_counter() - started
+    index_mib = resident_mib() - memory_before
     refresh_ms = []
     for pk in random.Random(spec["seed"]).sample(index.pks, 5):
         started = time.perf_counter()
@@ -981,6 +991,7 @@ def measure(spec: dict) -> dict:
         "queries": results,
         "facet_count": len(FACETS),
         "index_build_s": build_s,
+        "index_mib": index_mib,
         "index_refresh_ms": statistics.median(refresh_ms),
         "sql_per_search": len(captured.captured_queries),
         "budget_hit": budget_hit,
@@ -1402,7 +1413,8 @@ def report(args, ctx: dict) -> None:
     )
     for name, result in engines.items():
         print(
-            f"{name} index: built in {result['index_build_s']:.1f} s (once per process); "
+            f"{name} index: built in {result['index_build_s']:.1f} s (once per process), "
+            f"{result['index_mib']:.0f} MiB of memory; "
             f"refreshing one organisation after a write {result['index_refresh_ms']:.1f} ms "
             "(median of 5)"
         )
