@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "commons.core",
     "commons.accounts",
     "commons.directory",
+    "commons.journeys",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,8 @@ class AuditEvent(models.Model):
         TOKEN_REVOKED = "token.revoked", _("API token revoked")
         SENSITIVE_READ = "data.read", _("Sensitive data read")
         EXPORT = "data.export", _("Data exported")
+        JOURNEYS_IMPORTED = "journeys.imported", _("Journey records contributed")
+        JOURNEYS_WITHDRAWN = "journeys.withdrawn", _("Journey records withdrawn")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JourneysConfig(AppConfig):
+    name = "commons.journeys"
+    label = "journeys"
+    verbose_name = _("Journeys")
+    navigation: list = []

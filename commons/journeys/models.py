@@ -1,0 +1,141 @@
+"""Journey records: the routes of the cases an organisation handled.
+
+The most sensitive data of the platform (docs/privacy.md): a record holds only the
+fields of ``RECORD_FIELDS``, none of which names or describes a person, and nobody but
+the contributing organisation and the data stewards ever reads records; everyone else
+sees releases (aggregate tables with noise).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from commons.core.models import TimeStampedModel
+from commons.journeys.vocabularies import AgeBand, RecruiterRelation, Sector, Sex
+
+# Every field a record has. Adding one fails a test until docs/privacy.md reviews it.
+RECORD_FIELDS = (
+    "id",
+    "batch",
+    "organisation",
+    "case_hash",
+    "year",
+    "sex",
+    "age_band",
+    "citizenship",
+    "recruitment_country",
+    "recruitment_subdivision",
+    "recruitment_place",
+    "transit",
+    "exploitation_country",
+    "exploitation_subdivision",
+    "exploitation_place",
+    "forms",
+    "sector",
+    "means_of_control",
+    "recruiter_relation",
+    "count",
+)
+
+
+class Batch(TimeStampedModel):
+    """One upload (a file, or a record entered on the web) with its attestation."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Web form")
+        UPLOAD = "upload", _("File upload")
+        COMMAND = "command", _("Command line")
+
+    class Format(models.TextChoices):
+        NATIVE = "native", _("Freedom Commons")
+        CTDC = "ctdc", _("CTDC global dataset")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="journey_batches"
+    )
+    # Who contributed it; empty for a batch imported on the command line by the operator.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices)
+    format = models.CharField(max_length=16, choices=Format.choices, default=Format.NATIVE)
+    attestation = models.TextField(
+        _("attestation"),
+        help_text=_(
+            "On what basis the organisation shares these records: the people's consent, "
+            "a legal obligation, an agreement …"
+        ),
+    )
+    # SHA-256 of the uploaded file: the same file is never imported twice.
+    digest = models.CharField(max_length=64, blank=True, db_index=True)
+    records_accepted = models.PositiveIntegerField(default=0)
+    records_rejected = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)  # the sum of the records' counts
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("batch of journey records")
+        verbose_name_plural = _("batches of journey records")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.organisation_id})"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class Record(models.Model):
+    """One case's route (or, with ``count`` above 1, a contributor's aggregated row).
+
+    Places are ISO 3166-1 countries with an optional ISO 3166-2 subdivision or a town
+    resolved against the offline gazetteer; ``transit`` is the ordered list of transit
+    stages, each ``{"country": …, "subdivision": …, "place": …}``.
+    """
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="records")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    # A keyed hash of the contributor's own case reference, to recognise a case sent
+    # twice; never the reference itself. Empty when the contributor gave none.
+    case_hash = models.CharField(max_length=64, blank=True)
+    year = models.PositiveSmallIntegerField()
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    age_band = models.CharField(max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
+    citizenship = models.CharField(max_length=2, blank=True)
+    recruitment_country = models.CharField(max_length=2, blank=True)
+    recruitment_subdivision = models.CharField(max_length=6, blank=True)
+    recruitment_place = models.CharField(max_length=100, blank=True)
+    transit = models.JSONField(default=list, blank=True)
+    exploitation_country = models.CharField(max_length=2)
+    exploitation_subdivision = models.CharField(max_length=6, blank=True)
+    exploitation_place = models.CharField(max_length=100, blank=True)
+    forms = models.JSONField(default=list, blank=True)  # Exploitation codes
+    sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
+    means_of_control = models.JSONField(default=list, blank=True)  # MeansOfControl codes
+    recruiter_relation = models.CharField(
+        max_length=20, choices=RecruiterRelation.choices, default=RecruiterRelation.UNKNOWN
+    )
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "case_hash"],
+                condition=~models.Q(case_hash=""),
+                name="journeys_record_one_per_case",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.recruitment_country or '?'} → {self.exploitation_country} ({self.year})"

@@ -1,0 +1,243 @@
+"""Writes for journey records: contributing a file of records, withdrawing a batch."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from commons.core.models import AuditEvent
+from commons.core.services import record_audit
+from commons.journeys import formats
+from commons.journeys.models import Batch, Record
+from commons.journeys.rules import can_contribute_journeys, can_manage_batch
+from commons.lib.tabular import TabularError, read_table
+
+CHUNK = 2_000
+
+
+@dataclass
+class ImportReport:
+    batch: Batch | None = None
+    accepted: int = 0
+    people: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+class AlreadyImported(ValueError):
+    """The same file was contributed before; nothing was imported."""
+
+
+def case_hash(organisation, reference: str) -> str:
+    """The keyed hash stored instead of a contributor's case reference: HMAC-SHA256 with
+    the platform's secret, scoped to the organisation (docs/privacy.md)."""
+    if not reference:
+        return ""
+    return salted_hmac(
+        "commons.journeys.case", f"{organisation.pk}:{reference}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _read(source: str | Path | IO[bytes]) -> bytes:
+    if isinstance(source, str | Path):
+        try:
+            return Path(source).read_bytes()
+        except OSError as error:
+            raise TabularError(
+                _("The file %(path)s cannot be read: %(reason)s")
+                % {"path": source, "reason": error.strerror or error}
+            ) from None
+    return source.read()
+
+
+def import_records(
+    *,
+    organisation,
+    by,
+    source: str | Path | IO[bytes],
+    attestation: str,
+    origin: str = Batch.Source.UPLOAD,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportReport:
+    """Contribute the records of a CSV or XLSX file (native layout) as one batch.
+
+    Every good row is kept and every bad one reported with its row number and reason;
+    a case whose reference the organisation already sent is reported, not doubled.
+    All or nothing for the good rows: they are stored in one transaction.
+
+    ``by`` is the contributor (None on the command line, where the operator acts).
+    Raises ``PermissionDenied`` (not a member of this verified organisation, or the
+    organisation is not verified),
+    ``ValueError`` (no attestation), ``TabularError`` (not a readable table, or a
+    required column missing) and ``AlreadyImported`` (this very file was contributed
+    before and not withdrawn).
+    """
+    if by is None and origin != Batch.Source.COMMAND:
+        raise PermissionDenied  # only the server's operator acts as nobody
+    if by is not None and not can_contribute_journeys(by, organisation):
+        raise PermissionDenied
+    if not organisation.is_verified:
+        raise PermissionDenied
+    attestation = (attestation or "").strip()
+    if not attestation:
+        raise ValueError(_("Say on what basis you share these records (the attestation)."))
+    data = _read(source)
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = Batch.objects.filter(
+        organisation=organisation, digest=digest, withdrawn_at__isnull=True
+    ).first()
+    if earlier is not None:
+        raise AlreadyImported(
+            _(
+                "This file was already contributed as batch %(batch)s on %(date)s; nothing "
+                "was imported. To replace it, withdraw that batch first."
+            )
+            % {"batch": earlier.pk, "date": earlier.created_at.date().isoformat()}
+        )
+    header, rows = read_table(io.BytesIO(data))
+    missing = formats.missing_columns(header)
+    if missing:
+        raise TabularError(
+            _("The file has no column %(columns)s; see docs/data-formats.md.")
+            % {"columns": ", ".join(missing)}
+        )
+    report = ImportReport(ignored_columns=formats.unknown_columns(header))
+    # Rows to expect, for the progress bar: lines of a CSV file; unknown for a workbook.
+    total = None if data.startswith(b"PK") else max(data.count(b"\n"), 1)
+    with transaction.atomic():
+        batch = Batch.objects.create(
+            organisation=organisation,
+            created_by=by,
+            source=origin,
+            format=Batch.Format.NATIVE,
+            attestation=attestation,
+            digest=digest,
+        )
+        seen: set[str] = set()
+        for chunk in _chunks(rows):
+            _store(batch, chunk, seen, report)
+            if progress is not None:
+                progress(chunk[-1][0] - 1, total)
+        if not report.accepted:
+            transaction.set_rollback(True)
+            return report
+        batch.records_accepted = report.accepted
+        batch.records_rejected = len(report.rejected)
+        batch.people = report.people
+        batch.save(update_fields=["records_accepted", "records_rejected", "people"])
+        record_audit(
+            action=AuditEvent.Action.JOURNEYS_IMPORTED,
+            actor=by,
+            target=batch,
+            target_label=organisation.name,
+            data={"records": report.accepted, "rejected": len(report.rejected)},
+        )
+    report.batch = batch
+    return report
+
+
+def _chunks(rows) -> Iterator[list[tuple[int, dict]]]:
+    chunk = []
+    for number, row in rows:
+        chunk.append((number, row))
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _store(batch: Batch, chunk, seen: set[str], report: ImportReport) -> None:
+    """Check a chunk of rows and insert the good ones."""
+    organisation = batch.organisation
+    checked = []
+    for number, row in chunk:
+        try:
+            record = formats.native_row(row)
+        except formats.RowRejected as error:
+            report.rejected.append((number, str(error)))
+            continue
+        checked.append((number, record, case_hash(organisation, record.case_reference)))
+    hashes = [digest for _n, _r, digest in checked if digest]
+    known = set(
+        Record.objects.filter(organisation=organisation, case_hash__in=hashes).values_list(
+            "case_hash", flat=True
+        )
+    )
+    records = []
+    for number, record, digest in checked:
+        if digest and (digest in known or digest in seen):
+            report.rejected.append(
+                (
+                    number,
+                    _(
+                        "case_reference: this case was already contributed (in this file "
+                        "or an earlier one); it is counted once."
+                    ),
+                )
+            )
+            continue
+        if digest:
+            seen.add(digest)
+        records.append(_record(batch, record, digest))
+        report.accepted += 1
+        report.people += record.count
+    Record.objects.bulk_create(records)
+
+
+def _record(batch: Batch, row: formats.JourneyRow, digest: str) -> Record:
+    recruitment = row.recruitment or formats.Stage("")
+    return Record(
+        batch=batch,
+        organisation_id=batch.organisation_id,
+        case_hash=digest,
+        year=row.year,
+        sex=row.sex,
+        age_band=row.age_band,
+        citizenship=row.citizenship,
+        recruitment_country=recruitment.country,
+        recruitment_subdivision=recruitment.subdivision,
+        recruitment_place=recruitment.place,
+        transit=[stage.as_dict() for stage in row.transit],
+        exploitation_country=row.exploitation.country,
+        exploitation_subdivision=row.exploitation.subdivision,
+        exploitation_place=row.exploitation.place,
+        forms=row.forms,
+        sector=row.sector,
+        means_of_control=row.means_of_control,
+        recruiter_relation=row.recruiter_relation,
+        count=row.count,
+    )
+
+
+@transaction.atomic
+def withdraw_batch(*, batch: Batch, by, request=None) -> Batch:
+    """Take a batch back: its records are deleted (no later release will count them)
+    and the batch stays, marked withdrawn, so the organisation's history stays whole."""
+    if not can_manage_batch(by, batch):
+        raise PermissionDenied
+    if batch.is_withdrawn:
+        return batch
+    deleted, _detail = Record.objects.filter(batch=batch).delete()
+    batch.withdrawn_at = timezone.now()
+    batch.withdrawn_by = by
+    batch.save(update_fields=["withdrawn_at", "withdrawn_by", "updated_at"])
+    record_audit(
+        action=AuditEvent.Action.JOURNEYS_WITHDRAWN,
+        actor=by,
+        target=batch,
+        target_label=batch.organisation.name,
+        request=request,
+        data={"records": deleted},
+    )
+    return batch
