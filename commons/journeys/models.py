@@ -139,3 +139,66 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recruitment_country or '?'} → {self.exploitation_country} ({self.year})"
+
+
+class Release(TimeStampedModel):
+    """A published picture of the journeys: aggregate tables with differentially private
+    noise, built by a data steward from the records of the moment and never changed
+    afterwards (docs/privacy.md). Public pages, the API and exports read releases only."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    epsilon = models.FloatField(help_text=_("The privacy-loss budget of the whole release."))
+    delta = models.FloatField(default=0.0)
+    k = models.PositiveSmallIntegerField(
+        help_text=_("Cells below this count after noise are suppressed.")
+    )
+    records = models.PositiveIntegerField(help_text=_("Records it was built from (rounded)."))
+    people = models.PositiveIntegerField(help_text=_("People they stand for (rounded)."))
+    # Per table: its share of epsilon, contribution bound, noise scale, expected error …
+    tables = models.JSONField(default=dict)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"release {self.pk} ({self.status})"
+
+
+class ReleaseCell(models.Model):
+    """One published count of a release table. A table's dimensions are the columns it
+    fills; the others stay empty. ``count`` has noise and is at least the release's k."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="cells")
+    table = models.CharField(max_length=32)
+    recruitment = models.CharField(max_length=2, blank=True)
+    transit = models.CharField(max_length=2, blank=True)
+    exploitation = models.CharField(max_length=2, blank=True)
+    origin = models.CharField(max_length=2, blank=True)  # a route leg's start …
+    destination = models.CharField(max_length=2, blank=True)  # … and end
+    citizenship = models.CharField(max_length=2, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    form = models.CharField(max_length=32, blank=True)
+    sex = models.CharField(max_length=8, blank=True)
+    age = models.CharField(max_length=8, blank=True)  # child, adult or unknown
+    sector = models.CharField(max_length=32, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["release", "table", "recruitment", "exploitation"]),
+            models.Index(fields=["release", "table", "exploitation"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.count}"
