@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
-from commons.journeys import formats
+from commons.journeys import ctdc, formats
 from commons.journeys.models import Batch, Record
 from commons.journeys.rules import can_contribute_journeys, can_manage_batch
 from commons.lib.tabular import TabularError, read_table
@@ -68,8 +68,13 @@ def import_records(
     attestation: str,
     origin: str = Batch.Source.UPLOAD,
     progress: Callable[[int, int | None], None] | None = None,
+    format: str | None = None,
 ) -> ImportReport:
-    """Contribute the records of a CSV or XLSX file (native layout) as one batch.
+    """Contribute the records of a CSV or XLSX file as one batch.
+
+    ``format`` is the layout, ``native`` or ``ctdc`` (docs/data-formats.md); None
+    recognises it from the column names: native with an ``exploitation_country``
+    column, CTDC with a ``CountryOfExploitation`` one.
 
     Every good row is kept and every bad one reported with its row number and reason;
     a case whose reference the organisation already sent is reported, not doubled.
@@ -78,9 +83,9 @@ def import_records(
     ``by`` is the contributor (None on the command line, where the operator acts).
     Raises ``PermissionDenied`` (not a member of this verified organisation, or the
     organisation is not verified),
-    ``ValueError`` (no attestation), ``TabularError`` (not a readable table, or a
-    required column missing) and ``AlreadyImported`` (this very file was contributed
-    before and not withdrawn).
+    ``ValueError`` (no attestation, or an unknown format), ``TabularError`` (not a
+    readable table, the layout not recognised, or a required column missing) and
+    ``AlreadyImported`` (this very file was contributed before and not withdrawn).
     """
     if by is None and origin != Batch.Source.COMMAND:
         raise PermissionDenied  # only the server's operator acts as nobody
@@ -105,13 +110,14 @@ def import_records(
             % {"batch": earlier.pk, "date": earlier.created_at.date().isoformat()}
         )
     header, rows = read_table(io.BytesIO(data))
-    missing = formats.missing_columns(header)
+    layout = _layout(header, format)
+    missing = layout.missing_columns(header)
     if missing:
         raise TabularError(
             _("The file has no column %(columns)s; see docs/data-formats.md.")
             % {"columns": ", ".join(missing)}
         )
-    report = ImportReport(ignored_columns=formats.unknown_columns(header))
+    report = ImportReport(ignored_columns=layout.unknown_columns(header))
     # Rows to expect, for the progress bar: lines of a CSV file; unknown for a workbook.
     total = None if data.startswith(b"PK") else max(data.count(b"\n"), 1)
     with transaction.atomic():
@@ -119,13 +125,13 @@ def import_records(
             organisation=organisation,
             created_by=by,
             source=origin,
-            format=Batch.Format.NATIVE,
+            format=layout.format,
             attestation=attestation,
             digest=digest,
         )
         seen: set[str] = set()
         for chunk in _chunks(rows):
-            _store(batch, chunk, seen, report)
+            _store(batch, chunk, seen, report, layout.row)
             if progress is not None:
                 progress(chunk[-1][0] - 1, total)
         if not report.accepted:
@@ -146,6 +152,46 @@ def import_records(
     return report
 
 
+@dataclass(frozen=True)
+class _Layout:
+    format: str
+    missing_columns: Callable[[list[str]], list[str]]
+    unknown_columns: Callable[[list[str]], list[str]]
+    row: Callable[[dict], formats.JourneyRow]
+
+
+_LAYOUTS = {
+    Batch.Format.NATIVE: _Layout(
+        Batch.Format.NATIVE, formats.missing_columns, formats.unknown_columns, formats.native_row
+    ),
+    Batch.Format.CTDC: _Layout(
+        Batch.Format.CTDC, ctdc.missing_columns, ctdc.unknown_columns, ctdc.ctdc_row
+    ),
+}
+
+
+def _layout(header: list[str], format: str | None) -> _Layout:
+    """The layout asked for, or the one the column names show."""
+    if format is not None:
+        if format not in _LAYOUTS:
+            raise ValueError(
+                _("%(format)s is not a layout of journey records; use %(layouts)s.")
+                % {"format": repr(format), "layouts": ", ".join(_LAYOUTS)}
+            )
+        return _LAYOUTS[format]
+    if "exploitation_country" in header:
+        return _LAYOUTS[Batch.Format.NATIVE]
+    if ctdc.is_ctdc(header):
+        return _LAYOUTS[Batch.Format.CTDC]
+    raise TabularError(
+        _(
+            "The file has neither an exploitation_country column (the Freedom Commons "
+            "layout) nor a CountryOfExploitation column (the CTDC layout); see "
+            "docs/data-formats.md."
+        )
+    )
+
+
 def _chunks(rows) -> Iterator[list[tuple[int, dict]]]:
     chunk = []
     for number, row in rows:
@@ -157,13 +203,19 @@ def _chunks(rows) -> Iterator[list[tuple[int, dict]]]:
         yield chunk
 
 
-def _store(batch: Batch, chunk, seen: set[str], report: ImportReport) -> None:
+def _store(
+    batch: Batch,
+    chunk,
+    seen: set[str],
+    report: ImportReport,
+    parse: Callable[[dict], formats.JourneyRow],
+) -> None:
     """Check a chunk of rows and insert the good ones."""
     organisation = batch.organisation
     checked = []
     for number, row in chunk:
         try:
-            record = formats.native_row(row)
+            record = parse(row)
         except formats.RowRejected as error:
             report.rejected.append((number, str(error)))
             continue

@@ -34,12 +34,21 @@ class Command(BaseCommand):
             metavar="TEXT",
             help=_("On what basis the records are shared (consent, legal obligation …)."),
         )
+        add.add_argument(
+            "--format",
+            choices=Batch.Format.values,
+            default=None,
+            help=_(
+                "The layout of the file: native (Freedom Commons) or ctdc (the CTDC global "
+                "dataset). Recognised from the column names when omitted."
+            ),
+        )
 
     def handle(self, *args, action, **options):
         if action == "import":
             self._import(**options)
 
-    def _import(self, *, file, org, attestation, **_options):
+    def _import(self, *, file, org, attestation, format=None, **_options):
         organisation = Organisation.objects.filter(slug=org).first()
         if organisation is None:
             raise CommandError(_("There is no organisation %(slug)s.") % {"slug": repr(org)})
@@ -64,6 +73,7 @@ class Command(BaseCommand):
                 attestation=attestation,
                 origin=Batch.Source.COMMAND,
                 progress=progress,
+                format=format,
             )
         except (TabularError, AlreadyImported, ValueError) as error:
             raise CommandError(str(error)) from None
@@ -83,6 +93,7 @@ class Command(BaseCommand):
                 % {"rejected": len(report.rejected)}
             )
             return
+        self.stdout.write(_("Layout: %(layout)s.") % {"layout": report.batch.get_format_display()})
         self.stdout.write(
             _(
                 "Batch %(batch)d: accepted %(accepted)d records (%(people)d people), "
