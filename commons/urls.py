@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("commons.accounts.urls")),
     path("", include("commons.directory.urls")),
+    path("", include("commons.journeys.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,4 +6,4 @@ class JourneysConfig(AppConfig):
     name = "commons.journeys"
     label = "journeys"
     verbose_name = _("Journeys")
-    navigation: list = []
+    navigation = [(20, _("Routes"), "journeys:map", "all")]

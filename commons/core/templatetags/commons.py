@@ -11,3 +11,9 @@ register = template.Library()
 def country(code: str) -> str:
     """The country's name in the current language ("" for no code)."""
     return country_name(code) if code else ""
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """``mapping[key]`` in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from commons.accounts.models import ApiToken, Membership
 from commons.conftest import client_for
+from commons.journeys.models import Batch
 
 PERSONAS = ["anonymous", "alice", "bob", "carol", "dave", "moderator", "steward", "staff"]
 SIGNED_IN = PERSONAS[1:]
@@ -102,6 +103,16 @@ MATRIX = {
     "api-v1:partners": ({}, everyone(200)),
     "directory:edit": ({"slug": "lantern"}, only({"alice", "staff"})),
     "directory:merge": ({"slug": "lantern"}, only({"staff"})),
+    # journeys: contributing pages explain to people without a verified organisation what
+    # they need; a batch is its organisation's only (lantern is not verified: none here)
+    "journeys:map": ({}, everyone(200)),
+    "journeys:country": ({"code": "TH"}, everyone(200)),
+    # no release is published in this fixture
+    "journeys:map_download": ({"fmt": "csv"}, everyone(404)),
+    "journeys:contribute": ({}, signed_in_only()),
+    "journeys:record_new": ({}, signed_in_only()),
+    "journeys:batches": ({}, signed_in_only()),
+    "journeys:withdraw": ({"batch_id": "lantern_batch"}, signed_in_only(404)),
     # API
     "api-v1:openapi-json": ({}, everyone(200)),
     "api-v1:openapi-view": ({}, everyone(200)),
@@ -150,6 +161,9 @@ def objects(personas, lantern):
             user=personas["bob"], name="t", key_prefix="fc_x", key_hash="x" * 64
         ).pk,
         "bob_membership": Membership.objects.get(user=personas["bob"], organisation=lantern).pk,
+        "lantern_batch": Batch.objects.create(
+            organisation=lantern, created_by=personas["alice"], source="form", attestation="x"
+        ).pk,
         "alice_id": save_person_profile(
             user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
         ).pk,

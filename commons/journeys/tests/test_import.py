@@ -3,7 +3,6 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 from openpyxl import Workbook
 
 from commons.core.models import AuditEvent
@@ -38,14 +37,6 @@ BAD = {
 
 def _csv(*lines: str) -> io.BytesIO:
     return io.BytesIO(("\n".join([HEADER, *lines]) + "\n").encode())
-
-
-@pytest.fixture
-def verified(lantern, staff):
-    lantern.verified_at = timezone.now()
-    lantern.verified_by = staff
-    lantern.save()
-    return lantern
 
 
 def test_good_rows_are_kept_and_each_bad_row_says_why(verified, alice):

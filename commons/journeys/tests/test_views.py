@@ -1,0 +1,150 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from commons.conftest import client_for
+from commons.core.models import AuditEvent
+from commons.journeys.models import Batch, Record
+from commons.journeys.tests.test_import import ATTESTATION, BAD, GOOD, HEADER, _csv
+
+RECORD = {
+    "year": "2023",
+    "sex": "female",
+    "age_band": "18-20",
+    "citizenship": "MM",
+    "recruitment_country": "MM",
+    "recruitment_place": "",
+    "exploitation_country": "TH",
+    "exploitation_place": "Mae Sot",
+    "forms": ["forced_labour"],
+    "sector": "garments",
+    "recruiter_relation": "friend",
+    "count": "1",
+    "attestation": ATTESTATION,
+}
+
+
+def _upload(content: bytes, name="cases.csv"):
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_a_member_uploads_a_file_and_sees_every_rejected_row(verified, bob):
+    response = client_for(bob).post(
+        reverse("journeys:contribute"),
+        {
+            "organisation": verified.pk,
+            "file": _upload(_csv(*GOOD, *BAD).getvalue()),
+            "attestation": ATTESTATION,
+            "no_identifiers": "on",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "3 records accepted (14 people)" in page
+    assert "7 rows rejected" in page and "exploitation_country: empty" in page
+    assert Record.objects.count() == 3
+
+
+def test_uploading_needs_the_promise_that_the_file_holds_no_identifiers(verified, bob):
+    response = client_for(bob).post(
+        reverse("journeys:contribute"),
+        {"organisation": verified.pk, "file": _upload(_csv(*GOOD).getvalue()), "attestation": "x"},
+    )
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    assert not Batch.objects.exists()
+
+
+def test_a_wrong_file_type_is_explained(verified, bob):
+    response = client_for(bob).post(
+        reverse("journeys:contribute"),
+        {
+            "organisation": verified.pk,
+            "file": SimpleUploadedFile("cases.xlsx", b"%PDF-1.4 not a table"),
+            "attestation": ATTESTATION,
+            "no_identifiers": "on",
+        },
+    )
+    assert (
+        "exploitation_country" in response.content.decode() or "file" in response.content.decode()
+    )
+    assert not Batch.objects.exists()
+
+
+def test_people_without_a_verified_organisation_are_told_and_refused(lantern, alice, dave):
+    page = client_for(alice).get(reverse("journeys:contribute")).content.decode()
+    assert "members of verified organisations" in page
+    response = client_for(dave).post(
+        reverse("journeys:record_new"), {**RECORD, "organisation": lantern.pk}
+    )
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied").exists()
+    assert not Record.objects.exists()
+
+
+def test_one_record_entered_on_the_web_goes_through_the_file_s_checks(verified, bob):
+    client = client_for(bob)
+    response = client.post(
+        reverse("journeys:record_new"),
+        {**RECORD, "organisation": verified.pk, "exploitation_place": "the red house, soi 4"},
+    )
+    assert "neither a province or state" in response.content.decode()
+    response = client.post(
+        reverse("journeys:record_new"),
+        {**RECORD, "organisation": verified.pk, "case_reference": "K-1", "transit_1_country": "LA"},
+    )
+    assert response.status_code == 302
+    record = Record.objects.get()
+    assert (record.exploitation_place, record.transit[0]["country"]) == ("Mae Sot", "LA")
+    assert Batch.objects.get().source == "form"
+    response = client.post(
+        reverse("journeys:record_new"),
+        {**RECORD, "organisation": verified.pk, "case_reference": "K-1"},
+    )
+    assert "already contributed this case reference" in response.content.decode()
+    assert Record.objects.count() == 1
+
+
+def test_an_organisation_sees_its_own_routes_with_exact_counts_and_nobody_else_s(
+    verified, bob, carol, harbour, staff
+):
+    from django.utils import timezone
+
+    from commons.journeys.services import import_records
+
+    import_records(organisation=verified, by=bob, source=_csv(*GOOD), attestation=ATTESTATION)
+    harbour.verified_at, harbour.verified_by = timezone.now(), staff
+    harbour.save()
+    import_records(
+        organisation=harbour,
+        by=carol,
+        source=_csv(",2020,male,adult,VN,VN,,,,GB,,,,,,3"),
+        attestation=ATTESTATION,
+    )
+    mine = client_for(bob).get(reverse("journeys:batches")).content.decode()
+    assert "Laos" in mine and "Malaysia" in mine and "United Kingdom" not in mine
+    assert ">12<" in mine  # the aggregated row's exact count
+    theirs = client_for(carol).get(reverse("journeys:batches")).content.decode()
+    assert "United Kingdom" in theirs and "Malaysia" not in theirs
+
+
+def test_a_batch_is_withdrawn_by_its_organisation_only(verified, bob, carol):
+    from commons.journeys.services import import_records
+
+    batch = import_records(
+        organisation=verified, by=bob, source=_csv(*GOOD), attestation=ATTESTATION
+    ).batch
+    url = reverse("journeys:withdraw", args=[batch.pk])
+    assert client_for(carol).get(url).status_code == 404
+    assert client_for(carol).post(url, {"confirm": "1"}).status_code == 404
+    assert Record.objects.count() == 3
+    client = client_for(bob)
+    assert "will be deleted" in client.get(url).content.decode()
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert not Record.objects.exists()
+    assert "Withdrawn on" in client.get(reverse("journeys:batches")).content.decode()
+
+
+def test_the_header_constant_matches_the_documented_layout():
+    # The tests' file header uses only documented columns.
+    from commons.journeys.formats import NATIVE_COLUMNS
+
+    assert set(HEADER.split(",")) <= set(NATIVE_COLUMNS)

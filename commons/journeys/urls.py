@@ -1,0 +1,15 @@
+from django.urls import path
+
+from commons.journeys import views
+
+app_name = "journeys"
+
+urlpatterns = [
+    path("journeys/", views.flow_map, name="map"),
+    path("journeys/map.<str:fmt>", views.map_download, name="map_download"),
+    path("journeys/countries/<str:code>/", views.country, name="country"),
+    path("journeys/contribute/", views.contribute, name="contribute"),
+    path("journeys/contribute/record/", views.record_new, name="record_new"),
+    path("journeys/mine/", views.batches, name="batches"),
+    path("journeys/mine/<int:batch_id>/withdraw/", views.withdraw, name="withdraw"),
+]

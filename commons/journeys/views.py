@@ -1,0 +1,335 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from commons.core.errors import deny
+from commons.core.models import AuditEvent
+from commons.core.services import record_audit
+from commons.journeys.forms import RecordForm, UploadForm
+from commons.journeys.models import Batch
+from commons.journeys.public import (
+    SEX_CHOICES,
+    FlowFilters,
+    country_profile,
+    current_release,
+    flows,
+    new_routes,
+    years,
+)
+from commons.journeys.queries import (
+    batches_for_user,
+    contributing_organisations,
+    get_batch_for_user,
+    own_routes,
+)
+from commons.journeys.services import (
+    AlreadyImported,
+    contribute_record,
+    import_records,
+    withdraw_batch,
+)
+from commons.journeys.vocabularies import Exploitation, Sector
+from commons.lib.flowmap import FLOWMAP_CSS, Flow, capital_coordinates, render_flows
+from commons.lib.geo import COUNTRY_CHOICES, country_name
+from commons.lib.tabular import TabularError, write_csv
+
+
+def _organisations(request):
+    return contributing_organisations(request.user)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def contribute(request):
+    """Upload a file of records, for an organisation the person belongs to."""
+    organisations = _organisations(request)
+    form = UploadForm(request.POST or None, request.FILES or None, organisations=organisations)
+    report = None
+    if request.method == "POST":
+        if not organisations:
+            deny(request, reason="not a member of a verified organisation")
+        if form.is_valid():
+            try:
+                report = import_records(
+                    organisation=form.cleaned_data["organisation"],
+                    by=request.user,
+                    source=form.cleaned_data["file"],
+                    attestation=form.cleaned_data["attestation"],
+                    origin=Batch.Source.UPLOAD,
+                )
+            except (TabularError, AlreadyImported, ValueError) as error:
+                form.add_error("file", str(error))
+            except PermissionDenied:
+                deny(request, reason="cannot contribute for this organisation")
+    return render(
+        request,
+        "journeys/contribute.html",
+        {"form": form, "organisations": organisations, "report": report},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record_new(request):
+    """Enter one record on the web."""
+    organisations = _organisations(request)
+    form = RecordForm(request.POST or None, organisations=organisations)
+    if request.method == "POST":
+        if not organisations:
+            deny(request, reason="not a member of a verified organisation")
+        if form.is_valid():
+            try:
+                contribute_record(
+                    organisation=form.cleaned_data["organisation"],
+                    by=request.user,
+                    record=form.record,
+                    attestation=form.cleaned_data["attestation"],
+                )
+            except AlreadyImported as error:
+                form.add_error("case_reference", str(error))
+            except PermissionDenied:
+                deny(request, reason="cannot contribute for this organisation")
+            else:
+                messages.success(
+                    request, _("The record has been added to your organisation's data.")
+                )
+                return redirect("journeys:batches")
+    return render(
+        request, "journeys/record_form.html", {"form": form, "organisations": organisations}
+    )
+
+
+@require_GET
+@login_required
+def batches(request):
+    organisations = _organisations(request)
+    return render(
+        request,
+        "journeys/batches.html",
+        {
+            "organisations": list(organisations),
+            "batches": batches_for_user(request.user)[:500],
+            "routes": [(o, own_routes(o)) for o in organisations],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def withdraw(request, batch_id: int):
+    batch = get_batch_for_user(request, batch_id)
+    if request.method == "POST" and request.POST.get("confirm"):
+        withdraw_batch(batch=batch, by=request.user, request=request)
+        messages.success(
+            request,
+            _("Batch %(batch)s has been withdrawn: its records are deleted.") % {"batch": batch.pk},
+        )
+        return redirect("journeys:batches")
+    return render(request, "journeys/withdraw.html", {"batch": batch})
+
+
+# --- Public: the published releases ------------------------------------------------------
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def parse_filters(params) -> FlowFilters:
+    """Filters from a query string; values that are not codes are ignored."""
+    countries = {code for code, _name in COUNTRY_CHOICES}
+
+    def pick(name: str, allowed) -> str:
+        value = (params.get(name) or "").strip()
+        return value if value in allowed else ""
+
+    return FlowFilters(
+        recruitment=pick("recruitment", countries),
+        exploitation=pick("exploitation", countries),
+        year_from=_int(params.get("year_from")),
+        year_to=_int(params.get("year_to")),
+        form=pick("form", Exploitation.values),
+        sex=pick("sex", {code for code, _label in SEX_CHOICES}),
+        age=pick("age", {"child", "adult"}),
+    )
+
+
+def citation(release) -> str:
+    return _(
+        "Freedom Commons journeys, release %(id)s published %(date)s (ε = %(epsilon)s, "
+        "k = %(k)s): counts with differentially private noise; smaller counts are hidden."
+    ) % {
+        "id": release.pk,
+        "date": release.published_at.date().isoformat(),
+        "epsilon": f"{release.epsilon:g}",
+        "k": release.k,
+    }
+
+
+def _route(flow: dict) -> tuple[str, str]:
+    return flow["recruitment"], flow["exploitation"]
+
+
+def _flow_map(release, result, new) -> str:
+    return render_flows(
+        [
+            Flow(
+                f["recruitment"],
+                f["exploitation"],
+                f["count"],
+                (f["recruitment"], f["exploitation"]) in new,
+            )
+            for f in result.flows
+            if f["recruitment"]
+        ],
+        title=_("Routes from country of recruitment to country of exploitation"),
+        label=lambda flow: (
+            _("%(origin)s → %(destination)s: %(count)s people")
+            % {
+                "origin": country_name(flow.origin),
+                "destination": country_name(flow.destination),
+                "count": intcomma(flow.count),
+            }
+        ),
+        href=lambda code: reverse("journeys:country", args=[code]),
+        country_label=country_name,
+    )
+
+
+def _release(request):
+    """The published release asked for (404 for any other), or the latest one."""
+    asked = _int(request.GET.get("release"))
+    release = current_release(asked)
+    if asked is not None and release is None:
+        raise Http404
+    return release
+
+
+@require_GET
+def flow_map(request):
+    release = _release(request)
+    if release is None:
+        return render(request, "journeys/map.html", {"release": None})
+    filters = parse_filters(request.GET)
+    result = flows(release, filters)
+    new = new_routes(release)
+    return render(
+        request,
+        "journeys/partials/_map_region.html" if request.htmx else "journeys/map.html",
+        {
+            "release": release,
+            "filters": filters,
+            "result": result,
+            "new": new,
+            "map": _flow_map(release, result, new),
+            "years": years(release),
+            "forms": Exploitation.choices,
+            "sexes": SEX_CHOICES,
+            "countries": COUNTRY_CHOICES,
+            "citation": citation(release),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def map_download(request, fmt: str):
+    release = _release(request)
+    if release is None or fmt not in ("csv", "geojson", "svg"):
+        raise Http404
+    filters = parse_filters(request.GET)
+    result = flows(release, filters)
+    record_audit(
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        target=release,
+        data={"what": "journey flows", "format": fmt, "filters": request.GET.urlencode()[:300]},
+    )
+    name = f"journeys-release-{release.pk}"
+    cite = citation(release)
+    if fmt == "csv":
+        body = ("# " + cite + "\n").encode() + write_csv(
+            [
+                {
+                    "recruitment": f["recruitment"],
+                    "exploitation": f["exploitation"],
+                    "count": f["count"],
+                }
+                for f in result.flows
+            ],
+            ["recruitment", "exploitation", "count"],
+        )
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    elif fmt == "geojson":
+        places = capital_coordinates()
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        list(places[f["recruitment"]]),
+                        list(places[f["exploitation"]]),
+                    ],
+                },
+                "properties": {
+                    "recruitment": f["recruitment"],
+                    "exploitation": f["exploitation"],
+                    "count": f["count"],
+                },
+            }
+            for f in result.flows
+            if f["recruitment"] in places and f["exploitation"] in places
+        ]
+        body = json.dumps(
+            {"type": "FeatureCollection", "citation": cite, "features": features},
+            ensure_ascii=False,
+        )
+        response = HttpResponse(body, content_type="application/geo+json")
+    else:
+        svg = str(_flow_map(release, result, new_routes(release)))
+        # A standalone picture for reports: the map, its styles and the citation.
+        body = svg.replace(
+            "</svg>",
+            format_html(
+                '<style>{}</style><text x="8" y="{}" font-size="11">{}</text></svg>',
+                FLOWMAP_CSS,
+                "430",
+                cite,
+            ),
+        )
+        response = HttpResponse(body, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_GET
+def country(request, code: str):
+    code = code.upper()
+    if code not in {c for c, _name in COUNTRY_CHOICES}:
+        raise Http404
+    release = _release(request)
+    return render(
+        request,
+        "journeys/country.html",
+        {
+            "code": code,
+            "release": release,
+            "profile": country_profile(release, code) if release else None,
+            "citation": citation(release) if release else "",
+            "form_labels": dict(Exploitation.choices),
+            "sector_labels": dict(Sector.choices),
+        },
+    )
