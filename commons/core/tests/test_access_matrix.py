@@ -120,6 +120,12 @@ MATRIX = {
     "api-v1:search": ({}, everyone(200)),
     "api-v1:detail": ({"slug": "lantern"}, {**everyone(200), "anonymous": 404}),
     "api-v1:me": ({}, {**everyone(200), "anonymous": 401}),
+    # journeys: no release is published in this fixture
+    "api-v1:releases": ({}, everyone(200)),
+    "api-v1:release_current": ({}, everyone(404)),
+    "api-v1:journey_flows": ({}, everyone(404)),
+    "api-v1:journey_country": ({"iso2": "TH"}, everyone(404)),
+    "api-v1:mine": ({}, {**everyone(200), "anonymous": 401}),
     "api-v1:api-root": ({}, everyone(404)),
 }
 

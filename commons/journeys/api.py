@@ -1,0 +1,125 @@
+"""Journey endpoints. Everything public reads published releases only (``public.py``);
+``/journeys/mine/`` gives a contributor its own organisation's records with a token."""
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from commons.accounts.auth import SIGNED_IN
+from commons.journeys.models import Record
+from commons.journeys.public import country_profile, current_release, flows, published_releases
+from commons.journeys.queries import contributing_organisations
+from commons.journeys.views import parse_filters
+from commons.lib.geo import COUNTRY_CHOICES
+
+router = Router(tags=["journeys"])
+
+
+class ReleaseOut(Schema):
+    id: int
+    published_at: str
+    epsilon: float
+    delta: float
+    k: int
+    records: int = Field(..., description="Records it was built from, rounded.")
+    people: int = Field(..., description="People they stand for, rounded.")
+
+
+class FlowOut(Schema):
+    recruitment: str
+    exploitation: str
+    count: int
+
+
+class FlowsOut(Schema):
+    release: ReleaseOut
+    table: str = Field(..., description="The release table that answered.")
+    flows: list[FlowOut]
+
+
+class FlowParams(Schema):
+    release: int | None = Field(None, description="A published release (default: the latest).")
+    recruitment: str = Field("", description="Country of recruitment, ISO 3166-1 alpha-2.")
+    exploitation: str = Field("", description="Country of exploitation, ISO 3166-1 alpha-2.")
+    year_from: int | None = None
+    year_to: int | None = None
+    form: str = Field("", description="A form of exploitation (code).")
+    sex: str = Field("", description="female, male or other.")
+    age: str = Field("", description="child or adult.")
+
+
+def _release_out(release) -> dict:
+    return {
+        "id": release.pk,
+        "published_at": release.published_at.isoformat(),
+        "epsilon": release.epsilon,
+        "delta": release.delta,
+        "k": release.k,
+        "records": release.records,
+        "people": release.people,
+    }
+
+
+def _release_or_404(release_id: int | None):
+    release = current_release(release_id)
+    if release is None:
+        raise Http404
+    return release
+
+
+@router.get("/journeys/releases", response=list[ReleaseOut], summary="Published releases")
+def releases(request):
+    return [_release_out(release) for release in published_releases()]
+
+
+@router.get("/journeys/releases/current", response=ReleaseOut, summary="The latest release")
+def release_current(request):
+    return _release_out(_release_or_404(None))
+
+
+@router.get("/journeys/flows", response=FlowsOut, summary="Routes, with filters")
+def journey_flows(request, params: Query[FlowParams]):
+    release = _release_or_404(params.release)
+    result = flows(release, parse_filters(request.GET))
+    return {"release": _release_out(release), "table": result.table, "flows": result.flows}
+
+
+@router.get("/journeys/countries/{iso2}", summary="A country's routes")
+def journey_country(request, iso2: str, release: int | None = None):
+    found = _release_or_404(release)
+    code = iso2.upper()
+    if code not in {c for c, _name in COUNTRY_CHOICES}:
+        raise Http404
+    return {"release": _release_out(found), **country_profile(found, code)}
+
+
+class MineRecordOut(Schema):
+    batch: int
+    year: int
+    sex: str
+    age_band: str
+    citizenship: str
+    recruitment_country: str
+    exploitation_country: str
+    transit: list[dict]
+    forms: list[str]
+    sector: str
+    count: int
+
+
+@router.get(
+    "/journeys/mine/records",
+    response=list[MineRecordOut],
+    auth=SIGNED_IN,
+    summary="Your organisation's own records",
+)
+def mine(request, limit: int = 1000, offset: int = 0):
+    limit, offset = min(max(limit, 1), 10_000), max(offset, 0)
+    records = (
+        Record.objects.filter(organisation__in=contributing_organisations(request.user))
+        .order_by("pk")
+        .values(
+            "batch_id", "year", "sex", "age_band", "citizenship", "recruitment_country",
+            "exploitation_country", "transit", "forms", "sector", "count",
+        )[offset : offset + limit]
+    )  # fmt: skip
+    return [{**row, "batch": row.pop("batch_id")} for row in records]
