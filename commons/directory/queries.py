@@ -351,7 +351,37 @@ def organisation_profile(user, organisation: Organisation) -> dict:
         "network_members": list(
             visible_organisations(user).filter(networks__network=organisation).order_by("name")
         ),
+        "origins": origin_partners(user, organisation),
     }
+
+
+def origin_partners(user, organisation: Organisation, *, limit: int = 5) -> list[dict]:
+    """Where people exploited in the organisation's countries were recruited (by the
+    latest journeys release), each with verified organisations working there: the
+    partners to reach in the countries of origin."""
+    countries = list(dict.fromkeys(organisation.presences.values_list("country", flat=True))) or [
+        organisation.country
+    ]
+    origins = [
+        code
+        for code in dict.fromkeys(
+            code for country in countries for code in suggested_origin_countries(country)
+        )
+        if code not in countries
+    ][:limit]
+    return [
+        {
+            "country": code,
+            "organisations": list(
+                visible_organisations(user)
+                .filter(verified_at__isnull=False, presences__country=code)
+                .exclude(pk=organisation.pk)
+                .distinct()
+                .order_by("name")[:limit]
+            ),
+        }
+        for code in origins
+    ]
 
 
 # --- Duplicates ------------------------------------------------------------------------
@@ -530,16 +560,10 @@ WEIGHTS = {"services": 3, "populations": 2, "countries": 2, "languages": 1}
 
 def suggested_origin_countries(country: str) -> list[str]:
     """Countries people exploited in ``country`` were recruited from, by the latest
-    public journeys release, most frequent first.
+    published journeys release, most frequent first (empty before the first release)."""
+    from commons.journeys.public import origin_countries
 
-    This is the seam for the journeys module: until it provides
-    ``commons.journeys.queries.origin_countries``, there is nothing to suggest.
-    """
-    try:
-        from commons.journeys.queries import origin_countries  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(origin_countries(country))
+    return origin_countries(country)
 
 
 def find_partners(user, need: PartnerNeed, *, limit: int = 50) -> list[PartnerMatch]:

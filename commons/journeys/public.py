@@ -178,3 +178,18 @@ def country_profile(release: Release, code: str) -> dict:
 
 FORM_CHOICES = Exploitation.choices
 SEX_CHOICES = [(code, label) for code, label in Sex.choices if code != Sex.UNKNOWN]
+
+
+def origin_countries(country: str, *, limit: int = 5) -> list[str]:
+    """Where the people exploited in ``country`` were recruited, most first, by the
+    latest published release (empty before the first one)."""
+    release = current_release()
+    if release is None:
+        return []
+    return list(
+        ReleaseCell.objects.filter(release=release, table="route", exploitation=country)
+        .exclude(recruitment="")
+        .exclude(recruitment=country)
+        .order_by("-count", "recruitment")
+        .values_list("recruitment", flat=True)[:limit]
+    )

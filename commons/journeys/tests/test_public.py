@@ -124,3 +124,23 @@ def test_a_country_page_shows_it_as_a_place_of_recruitment_and_exploitation(rele
     page = client_for(None).get(reverse("journeys:country", args=["MM"])).content.decode()
     assert "1,230 people recruited here" in page and "Forced labour" in page
     assert client_for(None).get(reverse("journeys:country", args=["ZZ"])).status_code == 404
+
+
+def test_the_partner_finder_suggests_where_people_were_recruited(release):
+    page = client_for(None).get(reverse("directory:partners"), {"country": "TH"}).content.decode()
+    suggestion = page.split("often recruited in:")[1].split("</p>")[0]
+    assert suggestion.index("Myanmar") < suggestion.index("Cambodia")
+
+
+def test_an_organisation_s_page_points_to_partners_where_its_people_came_from(release, staff):
+    from commons.accounts.services import create_organisation
+    from commons.directory.services import save_profile
+
+    shelter = create_organisation(name="Mae Sot Shelter", country="TH", verified_by=staff)
+    save_profile(organisation=shelter, presences=[{"country": "TH"}])
+    partner = create_organisation(name="Yangon Returnee Network", country="MM", verified_by=staff)
+    save_profile(organisation=partner, presences=[{"country": "MM"}])
+    page = client_for(None).get(shelter.get_absolute_url()).content.decode()
+    section = page.split("Partners in the countries of origin")[1]
+    assert "Myanmar" in section and "Yangon Returnee Network" in section
+    assert "Cambodia" in section and "none listed yet" in section
