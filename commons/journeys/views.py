@@ -41,6 +41,7 @@ from commons.journeys.vocabularies import Exploitation, Sector
 from commons.lib.flowmap import FLOWMAP_CSS, Flow, capital_coordinates, render_flows
 from commons.lib.geo import COUNTRY_CHOICES, country_name
 from commons.lib.tabular import TabularError, write_csv
+from commons.lib.worldmap import basemap
 
 
 def _organisations(request):
@@ -300,6 +301,8 @@ def map_download(request, fmt: str):
         response = HttpResponse(body, content_type="application/geo+json")
     else:
         svg = str(_flow_map(release, result, new_routes(release)))
+        _left, _top, map_width, map_height = basemap()["viewBox"].split()
+        svg = svg.replace("<svg ", f'<svg width="{map_width}" height="{map_height}" ', 1)
         # A standalone picture for reports: the map, its styles and the citation.
         body = svg.replace(
             "</svg>",

@@ -145,6 +145,24 @@ def _arc(start: tuple[float, float], end: tuple[float, float]) -> str:
     return f"M{x0:.1f} {y0:.1f}Q{cx:.1f} {cy:.1f} {x1:.1f} {y1:.1f}"
 
 
+def _view_box(whole: str, points: list[tuple[float, float]]) -> str:
+    """A view of the map around ``points`` with a margin, in the whole map's proportions
+    and never smaller than a sixth of it; the whole map without points."""
+    left, top, full_width, full_height = (float(n) for n in whole.split())
+    if not points:
+        return whole
+    xs, ys = [x for x, _y in points], [y for _x, y in points]
+    width_, height_ = max(xs) - min(xs), max(ys) - min(ys)
+    ratio = full_width / full_height
+    width_ = max(width_ * 1.5, height_ * 1.5 * ratio, full_width / 6)
+    width_ = min(width_, full_width)
+    height_ = width_ / ratio
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    x = min(max(cx - width_ / 2, left), left + full_width - width_)
+    y = min(max(cy - height_ / 2, top), top + full_height - height_)
+    return f"{x:.1f} {y:.1f} {width_:.1f} {height_:.1f}"
+
+
 def width(count: int, largest: int) -> float:
     if largest <= 0:
         return MIN_WIDTH
@@ -159,6 +177,7 @@ def render_flows(
     href: Callable[[str], str],
     country_label: Callable[[str], str],
     dom_id: str = "flowmap",
+    fit: bool = True,
 ) -> SafeString:
     """The flow map as an inline SVG string, safe to output in a template.
 
@@ -166,6 +185,7 @@ def render_flows(
     hover and read by screen readers; ``href(code)`` and ``country_label(code)`` make
     each country at either end of a flow a link (to its country page). Flows whose
     countries have no anchor are left out (list them in the table beside the map).
+    With ``fit``, the view closes in on the flows' region (keeping the map's shape).
     """
     points = anchors()
     drawn = [
@@ -205,11 +225,12 @@ def render_flows(
             )
         )
     title_id = f"{dom_id}-title"
+    view = _view_box(data["viewBox"], [points[code] for code in ends]) if fit else data["viewBox"]
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" id="{}" class="flowmap" viewBox="{}" '
         'role="group" aria-labelledby="{}"><title id="{}">{}</title>{}</svg>',
         dom_id,
-        data["viewBox"],
+        view,
         title_id,
         title_id,
         title,

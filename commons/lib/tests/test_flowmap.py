@@ -41,3 +41,19 @@ def test_a_map_without_flows_is_just_the_basemap():
         render_flows([], title="No routes", label=str, href=str, country_label=str, dom_id="empty")
     )
     assert 'id="empty"' in svg and "flow" not in svg.replace("flowmap", "")
+
+
+def test_the_view_closes_in_on_the_region_of_the_flows():
+    whole = basemap()["viewBox"]
+    svg = str(
+        render_flows([Flow("MM", "TH", 10)], title="t", label=str, href=str, country_label=str)
+    )
+    x, y, w, h = (float(n) for n in re.search(r'viewBox="([^"]+)"', svg)[1].split())
+    full_w, full_h = (float(n) for n in whole.split()[2:])
+    assert w < full_w / 2 and abs(w / h - full_w / full_h) < 0.01
+    thailand = anchors()["TH"]
+    assert x < thailand[0] < x + w and y < thailand[1] < y + h
+    wide = str(
+        render_flows([Flow("US", "NZ", 1)], title="t", label=str, href=str, country_label=str)
+    )
+    assert re.search(r'viewBox="([^"]+)"', wide)[1].split()[2] == f"{full_w:.1f}"
