@@ -119,8 +119,35 @@ def batches(request):
         {
             "organisations": list(organisations),
             "batches": batches_for_user(request.user)[:500],
-            "routes": [(o, own_routes(o)) for o in organisations],
+            "routes": [
+                (o, routes, _own_map(o, routes))
+                for o in organisations
+                for routes in [own_routes(o)]
+            ],
         },
+    )
+
+
+def _own_map(organisation, routes) -> str:
+    """The organisation's own routes on the map, with exact counts."""
+    return render_flows(
+        [
+            Flow(r["recruitment_country"], r["exploitation_country"], r["people"])
+            for r in routes
+            if r["recruitment_country"]
+        ],
+        title=_("Routes contributed by %(name)s") % {"name": organisation.name},
+        label=lambda flow: (
+            _("%(origin)s → %(destination)s: %(count)s people")
+            % {
+                "origin": country_name(flow.origin),
+                "destination": country_name(flow.destination),
+                "count": intcomma(flow.count),
+            }
+        ),
+        href=lambda code: reverse("journeys:country", args=[code]),
+        country_label=country_name,
+        dom_id=f"own-map-{organisation.pk}",
     )
 
 

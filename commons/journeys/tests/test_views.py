@@ -122,6 +122,7 @@ def test_an_organisation_sees_its_own_routes_with_exact_counts_and_nobody_else_s
     mine = client_for(bob).get(reverse("journeys:batches")).content.decode()
     assert "Laos" in mine and "Malaysia" in mine and "United Kingdom" not in mine
     assert ">12<" in mine  # the aggregated row's exact count
+    assert "Laos → Malaysia: 12 people" in mine  # on the organisation's own map
     theirs = client_for(carol).get(reverse("journeys:batches")).content.decode()
     assert "United Kingdom" in theirs and "Malaysia" not in theirs
 
