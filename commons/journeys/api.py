@@ -5,6 +5,8 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from commons.accounts.auth import SIGNED_IN
+from commons.core.models import AuditEvent
+from commons.core.services import record_audit
 from commons.journeys.models import Record
 from commons.journeys.public import country_profile, current_release, flows, published_releases
 from commons.journeys.queries import contributing_organisations
@@ -122,4 +124,11 @@ def mine(request, limit: int = 1000, offset: int = 0):
             "exploitation_country", "transit", "forms", "sector", "count",
         )[offset : offset + limit]
     )  # fmt: skip
-    return [{**row, "batch": row.pop("batch_id")} for row in records]
+    rows = [{**row, "batch": row.pop("batch_id")} for row in records]
+    record_audit(
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        target_label="own journey records (API)",
+        data={"rows": len(rows), "offset": offset},
+    )
+    return rows

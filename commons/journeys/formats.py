@@ -307,3 +307,28 @@ def native_row(row: dict) -> JourneyRow:
         ),
         count=count(cell("count")),
     )
+
+
+def export_row(record) -> dict[str, object]:
+    """A record as a row of the native layout (``NATIVE_COLUMNS``); importing the row
+    gives the record back, except its case reference, which is never stored."""
+    row: dict[str, object] = {
+        "case_reference": "",
+        "year": record.year,
+        "sex": record.sex,
+        "age_band": record.age_band,
+        "citizenship": record.citizenship,
+        "recruitment_country": record.recruitment_country,
+        "recruitment_place": record.recruitment_subdivision or record.recruitment_place,
+        "exploitation_country": record.exploitation_country,
+        "exploitation_place": record.exploitation_subdivision or record.exploitation_place,
+        "forms": ";".join(record.forms),
+        "sector": record.sector,
+        "means_of_control": ";".join(record.means_of_control),
+        "recruiter_relation": record.recruiter_relation,
+        "count": record.count,
+    }
+    for n, stage in enumerate(record.transit[:MAX_TRANSIT], start=1):
+        row[f"transit_{n}_country"] = stage.get("country", "")
+        row[f"transit_{n}_place"] = stage.get("subdivision") or stage.get("place", "")
+    return row

@@ -12,4 +12,5 @@ urlpatterns = [
     path("journeys/contribute/record/", views.record_new, name="record_new"),
     path("journeys/mine/", views.batches, name="batches"),
     path("journeys/mine/<int:batch_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("journeys/mine/records.<str:fmt>", views.export_mine, name="export_mine"),
 ]

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from commons.core.errors import deny
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
+from commons.journeys import ctdc, formats
 from commons.journeys.forms import RecordForm, UploadForm
-from commons.journeys.models import Batch
+from commons.journeys.models import Batch, Record
 from commons.journeys.public import (
     SEX_CHOICES,
     FlowFilters,
@@ -40,7 +41,7 @@ from commons.journeys.services import (
 from commons.journeys.vocabularies import Exploitation, Sector
 from commons.lib.flowmap import FLOWMAP_CSS, Flow, capital_coordinates, render_flows
 from commons.lib.geo import COUNTRY_CHOICES, country_name
-from commons.lib.tabular import TabularError, write_csv
+from commons.lib.tabular import TabularError, write_csv, write_xlsx
 from commons.lib.worldmap import basemap
 
 
@@ -126,6 +127,47 @@ def batches(request):
             ],
         },
     )
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+@login_required
+def export_mine(request, fmt: str):
+    """The organisation's own records, in the native or the CTDC layout (audited)."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    organisation = (
+        contributing_organisations(request.user)
+        .filter(slug=request.GET.get("organisation", ""))
+        .first()
+    )
+    if organisation is None:
+        deny(request, reason="journey records of another organisation", not_found=True)
+    layout = "ctdc" if request.GET.get("layout") == "ctdc" else "native"
+    records = Record.objects.filter(organisation=organisation).order_by("pk").iterator()
+    if layout == "ctdc":
+        rows, columns = ctdc.export_rows(records), list(ctdc.EXPORT_COLUMNS)
+    else:
+        rows = (formats.export_row(record) for record in records)
+        columns = list(formats.NATIVE_COLUMNS)
+    rows = list(rows)
+    record_audit(
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        target=organisation,
+        data={"what": "own journey records", "format": fmt, "layout": layout, "rows": len(rows)},
+    )
+    content = write_csv(rows, columns) if fmt == "csv" else write_xlsx(rows, columns)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{organisation.slug}-journeys-{layout}.{fmt}"'
+    )
+    return response
 
 
 def _own_map(organisation, routes) -> str:

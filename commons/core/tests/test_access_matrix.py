@@ -113,6 +113,7 @@ MATRIX = {
     "journeys:record_new": ({}, signed_in_only()),
     "journeys:batches": ({}, signed_in_only()),
     "journeys:withdraw": ({"batch_id": "lantern_batch"}, signed_in_only(404)),
+    "journeys:export_mine": ({"fmt": "csv"}, signed_in_only(404)),
     # API
     "api-v1:openapi-json": ({}, everyone(200)),
     "api-v1:openapi-view": ({}, everyone(200)),

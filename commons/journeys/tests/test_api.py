@@ -37,6 +37,9 @@ def test_a_contributor_reads_its_own_records_with_a_token_and_nobody_else_s(veri
     rows = response.json()
     assert len(rows) == 3 and {r["exploitation_country"] for r in rows} == {"TH", "MY"}
     assert "case_hash" not in rows[0]
+    from commons.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="data.export", actor=bob).exists()
     _token, other = create_api_token(user=carol, name="sync")
     assert (
         client_for(None).get(reverse("api-v1:mine"), HTTP_AUTHORIZATION=f"Bearer {other}").json()

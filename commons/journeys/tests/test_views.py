@@ -149,3 +149,39 @@ def test_the_header_constant_matches_the_documented_layout():
     from commons.journeys.formats import NATIVE_COLUMNS
 
     assert set(HEADER.split(",")) <= set(NATIVE_COLUMNS)
+
+
+def test_an_organisation_exports_its_own_records_in_either_layout_and_reimports_them(
+    verified, bob, carol
+):
+    import io
+
+    from commons.journeys.services import import_records
+
+    import_records(organisation=verified, by=bob, source=_csv(*GOOD), attestation=ATTESTATION)
+    url = reverse("journeys:export_mine", args=["csv"])
+    assert client_for(carol).get(url, {"organisation": verified.slug}).status_code == 404
+    native = client_for(bob).get(url, {"organisation": verified.slug}).content
+    ctdc_rows = client_for(bob).get(url, {"organisation": verified.slug, "layout": "ctdc"})
+    assert b"CountryOfExploitation" in ctdc_rows.content
+    assert ctdc_rows.content.count(b"\n") == 1 + 1 + 1 + 12  # one row per person
+    assert AuditEvent.objects.filter(action="data.export").count() == 2
+    before = list(
+        Record.objects.order_by("pk").values_list(
+            "year", "recruitment_country", "recruitment_subdivision", "exploitation_place",
+            "transit", "forms", "count",
+        )
+    )  # fmt: skip
+    from commons.journeys.services import withdraw_batch
+
+    withdraw_batch(batch=Batch.objects.get(), by=bob)
+    import_records(
+        organisation=verified, by=bob, source=io.BytesIO(native), attestation=ATTESTATION
+    )
+    after = list(
+        Record.objects.order_by("pk").values_list(
+            "year", "recruitment_country", "recruitment_subdivision", "exploitation_place",
+            "transit", "forms", "count",
+        )
+    )  # fmt: skip
+    assert after == before
