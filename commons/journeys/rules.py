@@ -21,3 +21,9 @@ def can_contribute_journeys(user, organisation) -> bool:
 def can_manage_batch(user, batch) -> bool:
     """See, correct and withdraw a batch: its own organisation's members only."""
     return can_contribute_journeys(user, batch.organisation)
+
+
+def can_build_releases(user) -> bool:
+    """Build, preview and publish public releases: data stewards and staff, who may read
+    every record (docs/privacy.md, "Releases")."""
+    return user.is_authenticated and (user.is_data_steward or user.is_staff)

@@ -1,17 +1,19 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from commons.accounts.models import Organisation
-from commons.journeys.models import Batch
+from commons.journeys import releases
+from commons.journeys.models import Batch, Release
 from commons.journeys.services import AlreadyImported, import_records
 from commons.lib.tabular import TabularError
 
 
 class Command(BaseCommand):
-    help = "Journey records. Sub-commands: import."
+    help = "Journey records. Sub-commands: import, release."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -43,10 +45,74 @@ class Command(BaseCommand):
                 "dataset). Recognised from the column names when omitted."
             ),
         )
+        self._add_release_arguments(sub)
+
+    def _add_release_arguments(self, sub):
+        release = sub.add_parser(
+            "release",
+            help=_("Build and publish the public release of journey records."),
+            description=_(
+                "A release is a set of aggregate tables with differentially private noise, "
+                "built from the records of the moment (docs/privacy.md, Releases). Build a "
+                "draft, read its preview, then publish it."
+            ),
+        )
+        steps = release.add_subparsers(dest="step", required=True, metavar="STEP")
+        build = steps.add_parser(
+            "build",
+            help=_("Build a draft release and print its id and preview."),
+            description=_(
+                "Build a draft release from every record present now and print its id, "
+                "its number of records (rounded) and, per table, the cells published and "
+                "suppressed and the expected error. Nothing is public until it is published."
+            ),
+        )
+        build.add_argument(
+            "--epsilon",
+            type=float,
+            default=releases.DEFAULT_EPSILON,
+            metavar="E",
+            help=_(
+                "The privacy-loss budget ε of the whole release, split across its tables "
+                "(default %(default)s). Smaller is more private and noisier."
+            ),
+        )
+        build.add_argument(
+            "--k",
+            type=int,
+            default=releases.DEFAULT_K,
+            metavar="K",
+            help=_("Counts below K after noise are not published (default %(default)s)."),
+        )
+        build.add_argument(
+            "--delta",
+            type=float,
+            default=releases.DEFAULT_DELTA,
+            metavar="D",
+            help=_(
+                "The chance δ that the release breaks its ε promise for a person "
+                "(default %(default)s); it sets how large a cell must be to be published."
+            ),
+        )
+        publish = steps.add_parser(
+            "publish",
+            help=_("Publish a draft release: the public sees it from now on."),
+            description=_(
+                "Publish a draft release. A published release never changes; older "
+                "releases stay published and citable."
+            ),
+        )
+        which = publish.add_mutually_exclusive_group(required=True)
+        which.add_argument(
+            "release_id", nargs="?", type=int, metavar="ID", help=_("The draft to publish.")
+        )
+        which.add_argument("--latest", action="store_true", help=_("Publish the latest draft."))
 
     def handle(self, *args, action, **options):
         if action == "import":
             self._import(**options)
+        elif action == "release":
+            self._release(**options)
 
     def _import(self, *, file, org, attestation, format=None, **_options):
         organisation = Organisation.objects.filter(slug=org).first()
@@ -105,4 +171,80 @@ class Command(BaseCommand):
                 "people": report.people,
                 "rejected": len(report.rejected),
             }
+        )
+
+    def _release(self, *, step, **options):
+        if step == "build":
+            self._build(**options)
+        else:
+            self._publish(**options)
+
+    def _build(self, *, epsilon, k, delta, **_options):
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        bars: list[tqdm] = []
+
+        def progress(done: int, total: int | None) -> None:
+            if not bars:
+                bars.append(tqdm(total=total, unit=_("records"), file=stream, disable=None))
+            bars[0].update(done - bars[0].n)
+
+        try:
+            release = releases.build_release(epsilon=epsilon, k=k, delta=delta, progress=progress)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            for bar in bars:
+                bar.close()
+        shown = releases.preview(release)
+        self.stdout.write(
+            _(
+                "Release %(release)d (draft): built from about %(records)s records "
+                "(%(people)s people); ε = %(epsilon)g, δ = %(delta).1e, k = %(k)d."
+            )
+            % {
+                "release": release.pk,
+                "records": number_format(release.records, force_grouping=True),
+                "people": number_format(release.people, force_grouping=True),
+                "epsilon": release.epsilon,
+                "delta": release.delta,
+                "k": release.k,
+            }
+        )
+        for table in shown["tables"]:
+            self.stdout.write(
+                _(
+                    "  %(code)s: %(cells)d cells published, %(suppressed)d suppressed; "
+                    "noise ±%(error)d (95 %%); cells under %(threshold)d people are not "
+                    "published."
+                )
+                % {
+                    "code": table["code"],
+                    "cells": table["cells"],
+                    "suppressed": table["suppressed"],
+                    "error": table["error95"],
+                    "threshold": table["threshold"],
+                }
+            )
+        self.stdout.write(
+            _("Publish it with: commons journeys release publish %(release)d")
+            % {"release": release.pk}
+        )
+
+    def _publish(self, *, release_id=None, latest=False, **_options):
+        if latest:
+            release = Release.objects.filter(status=Release.Status.DRAFT).order_by("-created_at")
+            release = release.first()
+            if release is None:
+                raise CommandError(_("There is no draft release to publish."))
+        else:
+            release = Release.objects.filter(pk=release_id).first()
+            if release is None:
+                raise CommandError(_("There is no release %(release)d.") % {"release": release_id})
+        try:
+            releases.publish_release(release=release)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            _("Release %(release)d is published: the public sees it from now on.")
+            % {"release": release.pk}
         )
