@@ -8,6 +8,12 @@ urlpatterns = [
     path("journeys/", views.flow_map, name="map"),
     path("journeys/map.<str:fmt>", views.map_download, name="map_download"),
     path("journeys/countries/<str:code>/", views.country, name="country"),
+    path("journeys/releases/", views.releases, name="releases"),
+    path(
+        "journeys/releases/<int:release_id>.<str:fmt>",
+        views.release_download,
+        name="release_download",
+    ),
     path("journeys/contribute/", views.contribute, name="contribute"),
     path("journeys/contribute/record/", views.record_new, name="record_new"),
     path("journeys/mine/", views.batches, name="batches"),

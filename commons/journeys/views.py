@@ -24,6 +24,7 @@ from commons.journeys.public import (
     current_release,
     flows,
     new_routes,
+    published_releases,
     years,
 )
 from commons.journeys.queries import (
@@ -32,6 +33,7 @@ from commons.journeys.queries import (
     get_batch_for_user,
     own_routes,
 )
+from commons.journeys.releases import export_release
 from commons.journeys.services import (
     AlreadyImported,
     contribute_record,
@@ -405,3 +407,20 @@ def country(request, code: str):
             "sector_labels": dict(Sector.choices),
         },
     )
+
+
+@require_GET
+def releases(request):
+    """Every published release, citable, with its parameters and its tables to download."""
+    return render(request, "journeys/releases.html", {"releases": published_releases()})
+
+
+@require_GET
+def release_download(request, release_id: int, fmt: str):
+    release = published_releases().filter(pk=release_id).first()
+    if release is None or fmt not in EXPORT_TYPES:
+        raise Http404
+    content = export_release(release=release, format=fmt, by=request.user, request=request)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="journeys-release-{release.pk}.{fmt}"'
+    return response

@@ -109,6 +109,8 @@ MATRIX = {
     "journeys:country": ({"code": "TH"}, everyone(200)),
     # no release is published in this fixture
     "journeys:map_download": ({"fmt": "csv"}, everyone(404)),
+    "journeys:releases": ({}, everyone(200)),
+    "journeys:release_download": ({"release_id": 1, "fmt": "csv"}, everyone(404)),
     "journeys:contribute": ({}, signed_in_only()),
     "journeys:record_new": ({}, signed_in_only()),
     "journeys:batches": ({}, signed_in_only()),

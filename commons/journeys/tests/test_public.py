@@ -144,3 +144,20 @@ def test_an_organisation_s_page_points_to_partners_where_its_people_came_from(re
     section = page.split("Partners in the countries of origin")[1]
     assert "Myanmar" in section and "Yangon Returnee Network" in section
     assert "Cambodia" in section and "none listed yet" in section
+
+
+def test_every_published_release_is_listed_and_downloadable_and_drafts_are_not(release):
+    draft = _release(ROUTES, published=False)
+    page = client_for(None).get(reverse("journeys:releases")).content.decode()
+    assert f"?release={release.pk}" in page and f"?release={draft.pk}" not in page
+    csv = client_for(None).get(reverse("journeys:release_download", args=[release.pk, "csv"]))
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("table,recruitment,transit,exploitation")
+    assert "route,MM,,TH,,,,,,,,,1230" in lines
+    assert (
+        client_for(None)
+        .get(reverse("journeys:release_download", args=[draft.pk, "csv"]))
+        .status_code
+        == 404
+    )
+    assert AuditEvent.objects.filter(action="data.export").count() == 1
