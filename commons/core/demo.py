@@ -144,6 +144,10 @@ def _load_profile(organisation, row: dict) -> None:
     )
 
 
+def _fictional() -> list[dict]:
+    return json.loads((FIXTURES / "demo_fictional_organisations.json").read_text())
+
+
 def _organisations() -> list[dict]:
     rows = []
     for name in ("demo_organisations.json", "demo_fictional_organisations.json"):
@@ -228,8 +232,35 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
                 },
                 visibility={"name": name_level, "title": name_level, "email": "members"},
             )
+    # Only the fictional organisations contribute synthetic routes: a real organisation's
+    # name must never stand next to invented data.
+    journeys = _load_journeys(
+        Organisation.objects.filter(slug__in=[r["slug"] for r in _fictional()]).order_by("slug")
+    )
     return (
         PEOPLE,
         password,
-        {"organisations": Organisation.objects.filter(is_demo=True).count(), "new": created},
+        {
+            "organisations": Organisation.objects.filter(is_demo=True).count(),
+            "new": created,
+            "journey_records": journeys,
+        },
     )
+
+
+# A demo release spends a large privacy budget so that a few thousand synthetic records
+# show on the map; a real network's data stewards choose theirs (docs/privacy.md).
+DEMO_EPSILON = 10.0
+
+
+def _load_journeys(organisations) -> int:
+    """Synthetic journey records for the verified demo organisations, and a published
+    release of them, once."""
+    from commons.journeys.demo import load_demo_journeys
+    from commons.journeys.models import Release
+    from commons.journeys.releases import build_release, publish_release
+
+    added = load_demo_journeys(organisations)
+    if added and not Release.objects.filter(status=Release.Status.PUBLISHED).exists():
+        publish_release(release=build_release(epsilon=DEMO_EPSILON))
+    return added

@@ -1,3 +1,4 @@
+import codecs
 import json
 
 from django.contrib import messages
@@ -332,16 +333,21 @@ def map_download(request, fmt: str):
     name = f"journeys-release-{release.pk}"
     cite = citation(release)
     if fmt == "csv":
-        body = ("# " + cite + "\n").encode() + write_csv(
-            [
-                {
-                    "recruitment": f["recruitment"],
-                    "exploitation": f["exploitation"],
-                    "count": f["count"],
-                }
-                for f in result.flows
-            ],
-            ["recruitment", "exploitation", "count"],
+        # The citation line first, after the byte-order mark spreadsheets look for.
+        body = (
+            codecs.BOM_UTF8
+            + ("# " + cite + "\n").encode()
+            + write_csv(
+                [
+                    {
+                        "recruitment": f["recruitment"],
+                        "exploitation": f["exploitation"],
+                        "count": f["count"],
+                    }
+                    for f in result.flows
+                ],
+                ["recruitment", "exploitation", "count"],
+            ).removeprefix(codecs.BOM_UTF8)
         )
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     elif fmt == "geojson":

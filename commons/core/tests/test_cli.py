@@ -90,7 +90,18 @@ def test_demo_loads_real_and_fictional_organisations_and_one_person_per_role(
     assert all(o.is_demo for o in Organisation.objects.all())
     assert Membership.objects.get(user__email="erin@example.org").status == "pending"
     assert User.objects.get(email="alice@example.org").person_profile.listed_publicly
+    # Synthetic routes, from fictional organisations only, with a published release.
+    from commons.journeys.models import Record, Release, ReleaseCell
+
+    assert "synthetic journey records and a release" in out
+    contributors = set(Record.objects.values_list("organisation__name", flat=True))
+    assert contributors and all(name.endswith("(demo)") for name in contributors)
+    assert Release.objects.filter(status="published").count() == 1
+    assert ReleaseCell.objects.filter(table="route").count() > 0
     # Running it again adds nothing and keeps the password.
+    records = Record.objects.count()
     call_command("demo")
+    assert Record.objects.count() == records
+    assert Release.objects.count() == 1
     assert Organisation.objects.count() == 35
     assert (tmp_path / "demo-password.txt").read_text().strip() == password

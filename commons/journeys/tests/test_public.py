@@ -106,8 +106,9 @@ def test_the_map_works_without_javascript_and_cites_its_release(release):
 
 def test_downloads_carry_the_citation_and_are_audited(release):
     client = client_for(None)
-    csv = client.get(reverse("journeys:map_download", args=["csv"])).content.decode()
+    csv = client.get(reverse("journeys:map_download", args=["csv"])).content.decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("# Freedom Commons journeys, release")
+    assert "\ufeff" not in csv
     assert "MM,TH,1230" in csv
     geo = json.loads(client.get(reverse("journeys:map_download", args=["geojson"])).content)
     assert geo["citation"].startswith("Freedom Commons") and len(geo["features"]) == 2

@@ -16,7 +16,14 @@ class Command(BaseCommand):
             raise CommandError("Demo data is only loaded with COMMONS_DEMO=true or DEBUG=true.")
         people, password, counts = load_demo()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready: {counts['organisations']} organisations.")
+            self.style.SUCCESS(
+                f"Demo data ready: {counts['organisations']} organisations"
+                + (
+                    f", {counts['journey_records']} synthetic journey records and a release."
+                    if counts["journey_records"]
+                    else "."
+                )
+            )
         )
         self.stdout.write("")
         self.stdout.write(
