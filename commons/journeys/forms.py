@@ -179,3 +179,23 @@ class RecordForm(_Contribution):
             column = str(error).split(":", 1)[0]
             self.add_error(column if column in self.fields else None, str(error))
         return data
+
+
+class ReleaseForm(forms.Form):
+    epsilon = forms.FloatField(
+        label=_("ε, the privacy-loss budget of the whole release"),
+        initial=1.0,
+        min_value=0.01,
+        max_value=100,
+        help_text=_(
+            "Smaller means more noise and more protection. Each table gets a share; the "
+            "preview shows what it costs in accuracy before anything is published."
+        ),
+    )
+    k = forms.IntegerField(
+        label=_("k, the smallest count shown"),
+        initial=11,
+        min_value=2,
+        max_value=1000,
+        help_text=_("Counts below it after noise are left out (CTDC uses 11)."),
+    )

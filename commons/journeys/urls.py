@@ -9,6 +9,8 @@ urlpatterns = [
     path("journeys/map.<str:fmt>", views.map_download, name="map_download"),
     path("journeys/countries/<str:code>/", views.country, name="country"),
     path("journeys/releases/", views.releases, name="releases"),
+    path("journeys/steward/", views.steward, name="steward"),
+    path("journeys/steward/drafts/<int:release_id>/", views.draft, name="draft"),
     path(
         "journeys/releases/<int:release_id>.<str:fmt>",
         views.release_download,

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from commons.core.errors import deny
 from commons.core.models import AuditEvent
-from commons.core.services import record_audit
-from commons.journeys import ctdc, formats
-from commons.journeys.forms import RecordForm, UploadForm
-from commons.journeys.models import Batch, Record
+from commons.core.services import record_audit, start_progress
+from commons.journeys import ctdc, formats, tasks
+from commons.journeys.forms import RecordForm, ReleaseForm, UploadForm
+from commons.journeys.models import Batch, Record, Release
 from commons.journeys.public import (
     SEX_CHOICES,
     FlowFilters,
@@ -34,7 +34,8 @@ from commons.journeys.queries import (
     get_batch_for_user,
     own_routes,
 )
-from commons.journeys.releases import export_release
+from commons.journeys.releases import export_release, preview, publish_release
+from commons.journeys.rules import can_build_releases
 from commons.journeys.services import (
     AlreadyImported,
     contribute_record,
@@ -430,3 +431,60 @@ def release_download(request, release_id: int, fmt: str):
     response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="journeys-release-{release.pk}.{fmt}"'
     return response
+
+
+# --- Data stewards: building and publishing releases ------------------------------------
+
+
+def _steward(request):
+    if not can_build_releases(request.user):
+        deny(request, reason="only data stewards build journey releases")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def steward(request):
+    """Drafts and published releases, and a form to build a new draft in the background."""
+    _steward(request)
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        progress = start_progress(label=_("Building a journeys release"), owner=request.user)
+        tasks.build_release.enqueue(
+            progress_id=progress.pk,
+            epsilon=form.cleaned_data["epsilon"],
+            k=form.cleaned_data["k"],
+            by_id=request.user.pk,
+        )
+        return redirect("progress", progress_id=progress.pk)
+    return render(
+        request,
+        "journeys/steward.html",
+        {
+            "form": form,
+            "drafts": Release.objects.filter(status=Release.Status.DRAFT).order_by("-created_at"),
+            "published": published_releases(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def draft(request, release_id: int):
+    """A draft's preview (cells, suppressed cells, expected error) and its publication."""
+    _steward(request)
+    release = Release.objects.filter(pk=release_id).first()
+    if release is None:
+        raise Http404
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            publish_release(release=release, by=request.user, request=request)
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Release %(id)s is published.") % {"id": release.pk})
+            return redirect("journeys:map")
+    return render(
+        request,
+        "journeys/draft.html",
+        {"release": release, "preview": preview(release, by=request.user, request=request)},
+    )

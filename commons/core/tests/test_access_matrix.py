@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from commons.accounts.models import ApiToken, Membership
 from commons.conftest import client_for
 from commons.journeys.models import Batch
+from commons.journeys.releases import build_release
 
 PERSONAS = ["anonymous", "alice", "bob", "carol", "dave", "moderator", "steward", "staff"]
 SIGNED_IN = PERSONAS[1:]
@@ -110,6 +111,8 @@ MATRIX = {
     # no release is published in this fixture
     "journeys:map_download": ({"fmt": "csv"}, everyone(404)),
     "journeys:releases": ({}, everyone(200)),
+    "journeys:steward": ({}, only({"steward", "staff"})),
+    "journeys:draft": ({"release_id": "draft"}, only({"steward", "staff"})),
     "journeys:release_download": ({"release_id": 1, "fmt": "csv"}, everyone(404)),
     "journeys:contribute": ({}, signed_in_only()),
     "journeys:record_new": ({}, signed_in_only()),
@@ -170,6 +173,7 @@ def objects(personas, lantern):
             user=personas["bob"], name="t", key_prefix="fc_x", key_hash="x" * 64
         ).pk,
         "bob_membership": Membership.objects.get(user=personas["bob"], organisation=lantern).pk,
+        "draft": build_release().pk,
         "lantern_batch": Batch.objects.create(
             organisation=lantern, created_by=personas["alice"], source="form", attestation="x"
         ).pk,
