@@ -193,3 +193,19 @@ def origin_countries(country: str, *, limit: int = 5) -> list[str]:
         .order_by("-count", "recruitment")
         .values_list("recruitment", flat=True)[:limit]
     )
+
+
+def legs(release: Release) -> list[dict]:
+    """The legs of the journeys (one country to the next, through transit countries),
+    largest first, as flows: ``recruitment`` is where a leg starts, ``exploitation``
+    where it ends."""
+    rows = (
+        ReleaseCell.objects.filter(release=release, table="leg")
+        .values("origin", "destination")
+        .annotate(people=Sum("count"))
+        .order_by("-people", "origin", "destination")
+    )
+    return [
+        {"recruitment": row["origin"], "exploitation": row["destination"], "count": row["people"]}
+        for row in rows
+    ]

@@ -21,9 +21,11 @@ from commons.journeys.models import Batch, Record, Release
 from commons.journeys.public import (
     SEX_CHOICES,
     FlowFilters,
+    Flows,
     country_profile,
     current_release,
     flows,
+    legs,
     new_routes,
     published_releases,
     years,
@@ -298,7 +300,11 @@ def flow_map(request):
         return render(request, "journeys/map.html", {"release": None})
     filters = parse_filters(request.GET)
     result = flows(release, filters)
-    new = new_routes(release)
+    # Legs through transit countries are published without the other dimensions.
+    show_legs = request.GET.get("legs") == "1" and not filters.narrowing
+    if show_legs:
+        result = Flows(release=release, table="leg", flows=legs(release))
+    new = set() if show_legs else new_routes(release)
     return render(
         request,
         "journeys/partials/_map_region.html" if request.htmx else "journeys/map.html",
@@ -314,6 +320,8 @@ def flow_map(request):
             "countries": COUNTRY_CHOICES,
             "citation": citation(release),
             "query": request.GET.urlencode(),
+            "show_legs": show_legs,
+            "can_build": can_build_releases(request.user),
         },
     )
 

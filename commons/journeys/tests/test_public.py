@@ -31,6 +31,8 @@ def _release(cells, *, published=True, days_ago=0):
 
 ROUTES = [
     ("route", {"recruitment": "MM", "exploitation": "TH"}, 1230),
+    ("leg", {"origin": "LA", "destination": "TH"}, 300),
+    ("leg", {"origin": "TH", "destination": "MY"}, 250),
     ("route", {"recruitment": "KH", "exploitation": "TH"}, 80),
     ("route_year", {"recruitment": "MM", "exploitation": "TH", "year": 2021}, 600),
     ("route_year", {"recruitment": "MM", "exploitation": "TH", "year": 2022}, 630),
@@ -162,3 +164,13 @@ def test_every_published_release_is_listed_and_downloadable_and_drafts_are_not(r
         == 404
     )
     assert AuditEvent.objects.filter(action="data.export").count() == 1
+
+
+def test_the_map_can_show_each_leg_through_transit_countries(release):
+    response = client_for(None).get(reverse("journeys:map"), {"legs": "1"})
+    page = response.content.decode()
+    assert "Laos → Thailand: 300 people" in page and "Thailand → Malaysia: 250 people" in page
+    assert "Myanmar → Thailand" not in page
+    # Legs carry no other dimension: with a filter, the map shows routes again.
+    filtered = client_for(None).get(reverse("journeys:map"), {"legs": "1", "sex": "female"})
+    assert "Laos → Thailand" not in filtered.content.decode()
