@@ -44,6 +44,7 @@ class AuditEvent(models.Model):
         EXPORT = "data.export", _("Data exported")
         JOURNEYS_IMPORTED = "journeys.imported", _("Journey records contributed")
         JOURNEYS_WITHDRAWN = "journeys.withdrawn", _("Journey records withdrawn")
+        JOURNEYS_CORRECTED = "journeys.corrected", _("Journey record corrected")
         RELEASE_BUILT = "journeys.release_built", _("Journey release built")
         RELEASE_PUBLISHED = "journeys.release_published", _("Journey release published")
         STEWARD_READ = "journeys.steward_read", _("Journey data read by a data steward")

@@ -135,8 +135,11 @@ class RecordForm(_Contribution):
         "count", "attestation",
     ]  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if editing:  # correcting a record: who contributed it and on what basis stay
+            for name in ("organisation", "attestation", "case_reference"):
+                del self.fields[name]
         # Transit stages go between recruitment and exploitation, in order.
         fields = list(self.fields.items())
         at = [name for name, _field in fields].index("exploitation_country")
@@ -199,3 +202,12 @@ class ReleaseForm(forms.Form):
         max_value=1000,
         help_text=_("Counts below it after noise are left out (CTDC uses 11)."),
     )
+
+
+def record_initial(record) -> dict:
+    """A stored record as the form's initial values."""
+    row = formats.export_row(record)
+    initial = {name: value for name, value in row.items() if value not in ("", None)}
+    for name in ("forms", "means_of_control"):
+        initial[name] = [code for code in str(row[name]).split(";") if code]
+    return initial

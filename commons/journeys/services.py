@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -330,3 +330,30 @@ def withdraw_batch(*, batch: Batch, by, request=None) -> Batch:
         data={"records": deleted},
     )
     return batch
+
+
+@transaction.atomic
+def correct_record(*, record: Record, by, row: formats.JourneyRow, request=None) -> Record:
+    """Replace a record's values with corrected ones (checked like an imported row).
+
+    The case reference is not changed: it is not stored, and a new one would only be
+    a new case. Side effects: one UPDATE, one audit event (without the values).
+    Raises ``PermissionDenied`` for anyone but the contributing organisation's members.
+    """
+    if not can_manage_batch(by, record.batch):
+        raise PermissionDenied
+    corrected = _record(record.batch, row, record.case_hash)
+    corrected.pk = record.pk
+    corrected.save()
+    batch = record.batch
+    batch.people = batch.records.aggregate(people=models.Sum("count"))["people"] or 0
+    batch.save(update_fields=["people", "updated_at"])
+    record_audit(
+        action=AuditEvent.Action.JOURNEYS_CORRECTED,
+        actor=by,
+        target=batch,
+        target_label=batch.organisation.name,
+        request=request,
+        data={"record": record.pk},
+    )
+    return corrected

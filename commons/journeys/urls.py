@@ -19,6 +19,8 @@ urlpatterns = [
     path("journeys/contribute/", views.contribute, name="contribute"),
     path("journeys/contribute/record/", views.record_new, name="record_new"),
     path("journeys/mine/", views.batches, name="batches"),
+    path("journeys/mine/<int:batch_id>/", views.batch, name="batch"),
     path("journeys/mine/<int:batch_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("journeys/mine/records/<int:record_id>/", views.record_edit, name="record_edit"),
     path("journeys/mine/records.<str:fmt>", views.export_mine, name="export_mine"),
 ]

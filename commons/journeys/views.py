@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from commons.core.errors import deny
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit, start_progress
 from commons.journeys import ctdc, formats, tasks
-from commons.journeys.forms import RecordForm, ReleaseForm, UploadForm
+from commons.journeys.forms import RecordForm, ReleaseForm, UploadForm, record_initial
 from commons.journeys.models import Batch, Record, Release
 from commons.journeys.public import (
     SEX_CHOICES,
@@ -41,6 +42,7 @@ from commons.journeys.rules import can_build_releases
 from commons.journeys.services import (
     AlreadyImported,
     contribute_record,
+    correct_record,
     import_records,
     withdraw_batch,
 )
@@ -174,6 +176,39 @@ def export_mine(request, fmt: str):
         f'attachment; filename="{organisation.slug}-journeys-{layout}.{fmt}"'
     )
     return response
+
+
+@require_GET
+@login_required
+def batch(request, batch_id: int):
+    """A batch of the person's own organisation, its records one per line."""
+    found = get_batch_for_user(request, batch_id)
+    records = Paginator(found.records.order_by("pk"), 100).get_page(request.GET.get("page"))
+    return render(request, "journeys/batch.html", {"batch": found, "records": records})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record_edit(request, record_id: int):
+    """Correct one record of the person's own organisation."""
+    record = (
+        Record.objects.filter(pk=record_id, batch__in=batches_for_user(request.user))
+        .select_related("batch__organisation")
+        .first()
+    )
+    if record is None:
+        deny(request, reason="journey record of another organisation", not_found=True)
+    form = RecordForm(
+        request.POST or None,
+        organisations=contributing_organisations(request.user),
+        editing=True,
+        initial=record_initial(record),
+    )
+    if request.method == "POST" and form.is_valid():
+        correct_record(record=record, by=request.user, row=form.record, request=request)
+        messages.success(request, _("The record has been corrected."))
+        return redirect("journeys:batch", batch_id=record.batch_id)
+    return render(request, "journeys/record_edit.html", {"form": form, "record": record})
 
 
 def _own_map(organisation, routes) -> str:

@@ -118,6 +118,8 @@ MATRIX = {
     "journeys:record_new": ({}, signed_in_only()),
     "journeys:batches": ({}, signed_in_only()),
     "journeys:withdraw": ({"batch_id": "lantern_batch"}, signed_in_only(404)),
+    "journeys:batch": ({"batch_id": "lantern_batch"}, signed_in_only(404)),
+    "journeys:record_edit": ({"record_id": 1}, signed_in_only(404)),
     "journeys:export_mine": ({"fmt": "csv"}, signed_in_only(404)),
     # API
     "api-v1:openapi-json": ({}, everyone(200)),

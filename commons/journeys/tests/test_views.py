@@ -185,3 +185,32 @@ def test_an_organisation_exports_its_own_records_in_either_layout_and_reimports_
         )
     )  # fmt: skip
     assert after == before
+
+
+def test_a_member_corrects_one_record_of_a_batch_and_nobody_else_can(verified, bob, carol):
+    from commons.journeys.services import import_records
+
+    batch = import_records(
+        organisation=verified, by=bob, source=_csv(*GOOD), attestation=ATTESTATION
+    ).batch
+    record = Record.objects.get(year=2022)
+    edit = reverse("journeys:record_edit", args=[record.pk])
+    assert client_for(carol).get(reverse("journeys:batch", args=[batch.pk])).status_code == 404
+    assert client_for(carol).post(edit, {**RECORD}).status_code == 404
+    client = client_for(bob)
+    page = client.get(reverse("journeys:batch", args=[batch.pk])).content.decode()
+    assert edit in page
+    form = client.get(edit).content.decode()
+    assert 'value="2022"' in form and 'value="construction" selected' in form
+    response = client.post(
+        edit, {**RECORD, "year": "2021", "exploitation_place": "the house by the pier"}
+    )
+    assert "neither a province or state" in response.content.decode()
+    response = client.post(edit, {**RECORD, "year": "2021", "count": "4"})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.year, record.exploitation_place, record.count) == (2021, "Mae Sot", 4)
+    assert record.case_hash  # the case stays the same case
+    batch.refresh_from_db()
+    assert batch.people == 1 + 4 + 12
+    assert AuditEvent.objects.filter(action="journeys.corrected").count() == 1
