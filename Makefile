@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/test
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-weight messages clean
+.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-journeys bench-weight messages clean
 
 ## demo: set up everything and run the platform with demo data on http://127.0.0.1:8000
 demo: install
@@ -54,6 +54,9 @@ bench: install
 
 bench-directory: install postgres
 	$(VENV)/bin/python bench/directory_search.py --postgres $(TEST_DATABASE_URL:/test=/bench_directory)
+
+bench-journeys: install
+	$(VENV)/bin/python bench/journeys.py
 
 bench-weight: install
 	$(VENV)/bin/python bench/page_weight.py
