@@ -212,11 +212,16 @@ def age_band(value: str) -> str:
     )
 
 
+@cache
+def _codes_of(vocabulary) -> frozenset[str]:
+    return frozenset(vocabulary.values)  # Django builds ``values`` anew at every access
+
+
 def codes(value: str, vocabulary, column: str) -> list[str]:
     found = []
     for item in _SEPARATOR.split(value.strip()) if value.strip() else []:
         code = item.casefold().replace(" ", "_").replace("-", "_")
-        if code not in vocabulary.values:
+        if code not in _codes_of(vocabulary):
             raise RowRejected(
                 _("%(column)s: %(value)s is not one of: %(codes)s.")
                 % {"column": column, "value": repr(item), "codes": ", ".join(vocabulary.values)}

