@@ -198,7 +198,7 @@ def age_band(value: str) -> str:
     match = _AGE.match(text)
     if match:
         code = f"{int(match[1])}-{int(match[2])}"
-        if code in AgeBand.values:
+        if code in _codes_of(AgeBand):
             return code
         raise RowRejected(
             _(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -279,35 +280,70 @@ def _store(
             continue
         if digest:
             seen.add(digest)
-        records.append(_record(batch, record, digest))
+        records.append(_fields(batch, record, digest))
         report.accepted += 1
         report.people += record.count
-    Record.objects.bulk_create(records)
+    _insert(records)
+
+
+def _fields(batch: Batch, row: formats.JourneyRow, digest: str) -> dict:
+    """A checked row as the values of a record's columns (by attribute name)."""
+    recruitment = row.recruitment or formats.Stage("")
+    return {
+        "batch_id": batch.pk,
+        "organisation_id": batch.organisation_id,
+        "case_hash": digest,
+        "year": row.year,
+        "sex": str(row.sex),
+        "age_band": str(row.age_band),
+        "citizenship": row.citizenship,
+        "recruitment_country": recruitment.country,
+        "recruitment_subdivision": recruitment.subdivision,
+        "recruitment_place": recruitment.place,
+        "transit": [stage.as_dict() for stage in row.transit],
+        "exploitation_country": row.exploitation.country,
+        "exploitation_subdivision": row.exploitation.subdivision,
+        "exploitation_place": row.exploitation.place,
+        "forms": row.forms,
+        "sector": row.sector,
+        "means_of_control": row.means_of_control,
+        "recruiter_relation": str(row.recruiter_relation),
+        "count": row.count,
+    }
 
 
 def _record(batch: Batch, row: formats.JourneyRow, digest: str) -> Record:
-    recruitment = row.recruitment or formats.Stage("")
-    return Record(
-        batch=batch,
-        organisation_id=batch.organisation_id,
-        case_hash=digest,
-        year=row.year,
-        sex=row.sex,
-        age_band=row.age_band,
-        citizenship=row.citizenship,
-        recruitment_country=recruitment.country,
-        recruitment_subdivision=recruitment.subdivision,
-        recruitment_place=recruitment.place,
-        transit=[stage.as_dict() for stage in row.transit],
-        exploitation_country=row.exploitation.country,
-        exploitation_subdivision=row.exploitation.subdivision,
-        exploitation_place=row.exploitation.place,
-        forms=row.forms,
-        sector=row.sector,
-        means_of_control=row.means_of_control,
-        recruiter_relation=row.recruiter_relation,
-        count=row.count,
+    return Record(**_fields(batch, row, digest))
+
+
+def _insert(records: list[dict]) -> None:
+    """Insert checked records with one ``executemany``: an import of a million rows
+    spends most of its time in the ORM's per-field work otherwise."""
+    if not records:
+        return
+    fields = [field for field in Record._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    placeholders = ", ".join(
+        f"%s{json_cast}" if isinstance(field, models.JSONField) else "%s" for field in fields
     )
+    # Only the model's own table and column names go into the statement; values are
+    # parameters.
+    sql = (
+        f"INSERT INTO {quote(Record._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(field.column) for field in fields)}) VALUES ({placeholders})"
+    )
+    json_fields = {field.attname for field in fields if isinstance(field, models.JSONField)}
+    values = [
+        tuple(
+            json.dumps(record[field.attname]) if field.attname in json_fields
+            else record[field.attname]
+            for field in fields
+        )
+        for record in records
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
 
 
 @transaction.atomic

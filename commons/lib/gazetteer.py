@@ -47,6 +47,7 @@ def _country_index(country: str) -> dict[str, Place]:
     return index
 
 
+@lru_cache(maxsize=100_000)  # an import names the same towns again and again
 def find_place(country: str, name: str) -> Place | None:
     """The town called ``name`` (in any script GeoNames knows) in ``country``, or None."""
     if not country or not name:

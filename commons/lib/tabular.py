@@ -176,6 +176,8 @@ def _sheet_rows(workbook) -> Iterator[tuple[Any, ...]]:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
