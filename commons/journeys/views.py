@@ -332,7 +332,11 @@ def _release(request):
 def flow_map(request):
     release = _release(request)
     if release is None:
-        return render(request, "journeys/map.html", {"release": None})
+        return render(
+            request,
+            "journeys/map.html",
+            {"release": None, "can_build": can_build_releases(request.user)},
+        )
     filters = parse_filters(request.GET)
     result = flows(release, filters)
     # Legs through transit countries are published without the other dimensions.

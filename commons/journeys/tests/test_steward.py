@@ -21,6 +21,7 @@ def test_a_steward_builds_previews_and_publishes_a_release(verified, steward, al
     )
     assert client_for(alice).get(reverse("journeys:steward")).status_code == 403
     client = client_for(steward)
+    assert reverse("journeys:steward") in client.get(reverse("journeys:map")).content.decode()
     response = client.post(reverse("journeys:steward"), {"epsilon": "20", "k": "11"})
     progress = Progress.objects.get()
     assert response.url == reverse("progress", args=[progress.pk])
