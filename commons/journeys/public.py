@@ -209,3 +209,14 @@ def legs(release: Release) -> list[dict]:
         {"recruitment": row["origin"], "exploitation": row["destination"], "count": row["people"]}
         for row in rows
     ]
+
+
+def sector_countries(release: Release, sector: str) -> list[dict]:
+    """Where people were exploited in a labour sector, largest first. Releases count
+    sectors by country of exploitation only, not by route."""
+    return list(
+        ReleaseCell.objects.filter(release=release, table="exploitation_sector", sector=sector)
+        .values("exploitation")
+        .annotate(count=Sum("count"))
+        .order_by("-count", "exploitation")
+    )

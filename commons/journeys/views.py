@@ -29,6 +29,7 @@ from commons.journeys.public import (
     legs,
     new_routes,
     published_releases,
+    sector_countries,
     years,
 )
 from commons.journeys.queries import (
@@ -50,7 +51,7 @@ from commons.journeys.vocabularies import Exploitation, Sector
 from commons.lib.flowmap import FLOWMAP_CSS, Flow, capital_coordinates, render_flows
 from commons.lib.geo import COUNTRY_CHOICES, country_name
 from commons.lib.tabular import TabularError, write_csv, write_xlsx
-from commons.lib.worldmap import basemap
+from commons.lib.worldmap import basemap, legend, render_choropleth
 
 
 def _organisations(request):
@@ -338,6 +339,9 @@ def flow_map(request):
             {"release": None, "can_build": can_build_releases(request.user)},
         )
     filters = parse_filters(request.GET)
+    sector = request.GET.get("sector", "")
+    if sector in Sector.values:
+        return _sector_map(request, release, sector)
     result = flows(release, filters)
     # Legs through transit countries are published without the other dimensions.
     show_legs = request.GET.get("legs") == "1" and not filters.narrowing
@@ -360,7 +364,39 @@ def flow_map(request):
             "citation": citation(release),
             "query": request.GET.urlencode(),
             "show_legs": show_legs,
+            "sectors": Sector.choices,
             "can_build": can_build_releases(request.user),
+        },
+    )
+
+
+def _sector_map(request, release, sector: str):
+    """A labour sector's countries of exploitation, shaded by people: what a release can
+    say about a sector (it has no sector by route)."""
+    countries = sector_countries(release, sector)
+    counts = {row["exploitation"]: row["count"] for row in countries}
+    label = dict(Sector.choices)[sector]
+    return render(
+        request,
+        "journeys/partials/_sector_region.html" if request.htmx else "journeys/sector.html",
+        {
+            "release": release,
+            "sector": sector,
+            "sector_label": label,
+            "sectors": Sector.choices,
+            "countries": countries,
+            "map": render_choropleth(
+                counts,
+                href=lambda code: reverse("journeys:country", args=[code]),
+                title=_("People exploited in %(sector)s, by country") % {"sector": label},
+                label=lambda code: (
+                    _("%(country)s: %(count)s people")
+                    % {"country": country_name(code), "count": intcomma(counts[code])}
+                ),
+                dom_id="sector-map",
+            ),
+            "legend": legend(counts),
+            "citation": citation(release),
         },
     )
 
@@ -371,6 +407,9 @@ def map_download(request, fmt: str):
     if release is None or fmt not in ("csv", "geojson", "svg"):
         raise Http404
     filters = parse_filters(request.GET)
+    sector = request.GET.get("sector", "")
+    if sector in Sector.values:
+        return _sector_map(request, release, sector)
     result = flows(release, filters)
     record_audit(
         action=AuditEvent.Action.EXPORT,

@@ -174,3 +174,13 @@ def test_the_map_can_show_each_leg_through_transit_countries(release):
     # Legs carry no other dimension: with a filter, the map shows routes again.
     filtered = client_for(None).get(reverse("journeys:map"), {"legs": "1", "sex": "female"})
     assert "Laos → Thailand" not in filtered.content.decode()
+
+
+def test_choosing_a_sector_shows_where_people_were_exploited_in_it(release):
+    response = client_for(None).get(reverse("journeys:map"), {"sector": "fishing"})
+    page = response.content.decode()
+    assert "Where people were exploited in Fishing and seafood processing" in page
+    assert "Thailand: 500 people" in page  # on the map
+    assert 'class="worldmap"' in page and "1 country" in page
+    other = client_for(None).get(reverse("journeys:map"), {"sector": "mining"}).content.decode()
+    assert "No country reaches the release's threshold for this sector." in other
