@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Sum
 
 from commons.journeys.models import Release, ReleaseCell
-from commons.journeys.vocabularies import Exploitation, Sex
+from commons.journeys.vocabularies import Sex
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,6 @@ def country_profile(release: Release, code: str) -> dict:
     }
 
 
-FORM_CHOICES = Exploitation.choices
 SEX_CHOICES = [(code, label) for code, label in Sex.choices if code != Sex.UNKNOWN]
 
 

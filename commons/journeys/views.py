@@ -212,6 +212,18 @@ def record_edit(request, record_id: int):
     return render(request, "journeys/record_edit.html", {"form": form, "record": record})
 
 
+def _flow_label(flow: Flow) -> str:
+    return _("%(origin)s → %(destination)s: %(count)s people") % {
+        "origin": country_name(flow.origin),
+        "destination": country_name(flow.destination),
+        "count": intcomma(flow.count),
+    }
+
+
+def _country_url(code: str) -> str:
+    return reverse("journeys:country", args=[code])
+
+
 def _own_map(organisation, routes) -> str:
     """The organisation's own routes on the map, with exact counts."""
     return render_flows(
@@ -221,15 +233,8 @@ def _own_map(organisation, routes) -> str:
             if r["recruitment_country"]
         ],
         title=_("Routes contributed by %(name)s") % {"name": organisation.name},
-        label=lambda flow: (
-            _("%(origin)s → %(destination)s: %(count)s people")
-            % {
-                "origin": country_name(flow.origin),
-                "destination": country_name(flow.destination),
-                "count": intcomma(flow.count),
-            }
-        ),
-        href=lambda code: reverse("journeys:country", args=[code]),
+        label=_flow_label,
+        href=_country_url,
         country_label=country_name,
         dom_id=f"own-map-{organisation.pk}",
     )
@@ -297,25 +302,13 @@ def _route(flow: dict) -> tuple[str, str]:
 def _flow_map(release, result, new) -> str:
     return render_flows(
         [
-            Flow(
-                f["recruitment"],
-                f["exploitation"],
-                f["count"],
-                (f["recruitment"], f["exploitation"]) in new,
-            )
+            Flow(f["recruitment"], f["exploitation"], f["count"], _route(f) in new)
             for f in result.flows
             if f["recruitment"]
         ],
         title=_("Routes from country of recruitment to country of exploitation"),
-        label=lambda flow: (
-            _("%(origin)s → %(destination)s: %(count)s people")
-            % {
-                "origin": country_name(flow.origin),
-                "destination": country_name(flow.destination),
-                "count": intcomma(flow.count),
-            }
-        ),
-        href=lambda code: reverse("journeys:country", args=[code]),
+        label=_flow_label,
+        href=_country_url,
         country_label=country_name,
     )
 
@@ -329,6 +322,16 @@ def _release(request):
     return release
 
 
+def _on_screen(request, release) -> tuple[FlowFilters, Flows, set[tuple[str, str]]]:
+    """What the map shows for a query string, for the page and its downloads alike: the
+    filters, the flows (or the legs through transit countries, which the release
+    publishes without other dimensions) and the routes new since the previous release."""
+    filters = parse_filters(request.GET)
+    if request.GET.get("legs") == "1" and not filters.narrowing:
+        return filters, Flows(release=release, table="leg", flows=legs(release)), set()
+    return filters, flows(release, filters), new_routes(release)
+
+
 @require_GET
 def flow_map(request):
     release = _release(request)
@@ -338,16 +341,9 @@ def flow_map(request):
             "journeys/map.html",
             {"release": None, "can_build": can_build_releases(request.user)},
         )
-    filters = parse_filters(request.GET)
-    sector = request.GET.get("sector", "")
-    if sector in Sector.values:
-        return _sector_map(request, release, sector)
-    result = flows(release, filters)
-    # Legs through transit countries are published without the other dimensions.
-    show_legs = request.GET.get("legs") == "1" and not filters.narrowing
-    if show_legs:
-        result = Flows(release=release, table="leg", flows=legs(release))
-    new = set() if show_legs else new_routes(release)
+    if request.GET.get("sector", "") in Sector.values:
+        return _sector_map(request, release, request.GET["sector"])
+    filters, result, new = _on_screen(request, release)
     return render(
         request,
         "journeys/partials/_map_region.html" if request.htmx else "journeys/map.html",
@@ -363,7 +359,7 @@ def flow_map(request):
             "countries": COUNTRY_CHOICES,
             "citation": citation(release),
             "query": request.GET.urlencode(),
-            "show_legs": show_legs,
+            "show_legs": result.table == "leg",
             "sectors": Sector.choices,
             "can_build": can_build_releases(request.user),
         },
@@ -387,7 +383,7 @@ def _sector_map(request, release, sector: str):
             "countries": countries,
             "map": render_choropleth(
                 counts,
-                href=lambda code: reverse("journeys:country", args=[code]),
+                href=_country_url,
                 title=_("People exploited in %(sector)s, by country") % {"sector": label},
                 label=lambda code: (
                     _("%(country)s: %(count)s people")
@@ -406,11 +402,7 @@ def map_download(request, fmt: str):
     release = _release(request)
     if release is None or fmt not in ("csv", "geojson", "svg"):
         raise Http404
-    filters = parse_filters(request.GET)
-    sector = request.GET.get("sector", "")
-    if sector in Sector.values:
-        return _sector_map(request, release, sector)
-    result = flows(release, filters)
+    _filters, result, new = _on_screen(request, release)
     record_audit(
         action=AuditEvent.Action.EXPORT,
         request=request,
@@ -424,17 +416,9 @@ def map_download(request, fmt: str):
         body = (
             codecs.BOM_UTF8
             + ("# " + cite + "\n").encode()
-            + write_csv(
-                [
-                    {
-                        "recruitment": f["recruitment"],
-                        "exploitation": f["exploitation"],
-                        "count": f["count"],
-                    }
-                    for f in result.flows
-                ],
-                ["recruitment", "exploitation", "count"],
-            ).removeprefix(codecs.BOM_UTF8)
+            + write_csv(result.flows, ["recruitment", "exploitation", "count"]).removeprefix(
+                codecs.BOM_UTF8
+            )
         )
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     elif fmt == "geojson":
@@ -444,10 +428,7 @@ def map_download(request, fmt: str):
                 "type": "Feature",
                 "geometry": {
                     "type": "LineString",
-                    "coordinates": [
-                        list(places[f["recruitment"]]),
-                        list(places[f["exploitation"]]),
-                    ],
+                    "coordinates": [list(places[code]) for code in _route(f)],
                 },
                 "properties": {
                     "recruitment": f["recruitment"],
@@ -464,7 +445,7 @@ def map_download(request, fmt: str):
         )
         response = HttpResponse(body, content_type="application/geo+json")
     else:
-        svg = str(_flow_map(release, result, new_routes(release)))
+        svg = str(_flow_map(release, result, new))
         _left, _top, map_width, map_height = basemap()["viewBox"].split()
         svg = svg.replace("<svg ", f'<svg width="{map_width}" height="{map_height}" ', 1)
         # A standalone picture for reports: the map, its styles and the citation.

@@ -184,3 +184,14 @@ def test_choosing_a_sector_shows_where_people_were_exploited_in_it(release):
     assert 'class="worldmap"' in page and "1 country" in page
     other = client_for(None).get(reverse("journeys:map"), {"sector": "mining"}).content.decode()
     assert "No country reaches the release's threshold for this sector." in other
+
+
+def test_downloads_hold_what_the_map_shows(release):
+    client = client_for(None)
+    url = reverse("journeys:map_download", args=["csv"])
+    legs_csv = client.get(url, {"legs": "1"}).content.decode("utf-8-sig")
+    assert "LA,TH,300" in legs_csv and "MM,TH,1230" not in legs_csv
+    # A sector in the address changes nothing: the sector view has no route downloads.
+    response = client.get(url, {"sector": "fishing"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "MM,TH,1230" in response.content.decode("utf-8-sig")
