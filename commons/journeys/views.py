@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -48,10 +47,10 @@ from commons.journeys.services import (
     withdraw_batch,
 )
 from commons.journeys.vocabularies import Exploitation, Sector
-from commons.lib.flowmap import FLOWMAP_CSS, Flow, capital_coordinates, render_flows
+from commons.lib.flowmap import Flow, capital_coordinates, render_flows, standalone
 from commons.lib.geo import COUNTRY_CHOICES, country_name
 from commons.lib.tabular import TabularError, write_csv, write_xlsx
-from commons.lib.worldmap import basemap, legend, render_choropleth
+from commons.lib.worldmap import legend, render_choropleth
 
 
 def _organisations(request):
@@ -445,19 +444,7 @@ def map_download(request, fmt: str):
         )
         response = HttpResponse(body, content_type="application/geo+json")
     else:
-        svg = str(_flow_map(release, result, new))
-        _left, _top, map_width, map_height = basemap()["viewBox"].split()
-        svg = svg.replace("<svg ", f'<svg width="{map_width}" height="{map_height}" ', 1)
-        # A standalone picture for reports: the map, its styles and the citation.
-        body = svg.replace(
-            "</svg>",
-            format_html(
-                '<style>{}</style><text x="8" y="{}" font-size="11">{}</text></svg>',
-                FLOWMAP_CSS,
-                "430",
-                cite,
-            ),
-        )
+        body = standalone(str(_flow_map(release, result, new)), cite)
         response = HttpResponse(body, content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

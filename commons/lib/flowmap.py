@@ -28,7 +28,8 @@ from commons.lib.worldmap import basemap
 A1, A2, A3, A4 = 1.340264, -0.081106, 0.000893, 0.003796
 M = math.sqrt(3) / 2
 MAP_WIDTH = 1000
-MIN_WIDTH, MAX_WIDTH = 1.0, 14.0
+MIN_WIDTH, MAX_WIDTH = 1.0, 14.0  # screen pixels, whatever the zoom
+PLACE_RADIUS = 3.5  # in the whole map's units
 _NUMBER = re.compile(r"-?\d*\.?\d+")
 
 
@@ -72,8 +73,9 @@ def _centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
 
 # The map's look when it leaves the page (the SVG download); the page uses static CSS.
 FLOWMAP_CSS = (
-    ".land{fill:#e6e2d8;stroke:#fff;stroke-width:.4}"
-    ".flow{fill:none;stroke:#b3261e;stroke-opacity:.55;stroke-linecap:round}"
+    ".land{fill:#e6e2d8;stroke:#fff;stroke-width:.4;vector-effect:non-scaling-stroke}"
+    ".flow{fill:none;stroke:#b3261e;stroke-opacity:.55;stroke-linecap:round;"
+    "vector-effect:non-scaling-stroke}"
     ".flow.new{stroke:#1d5fa8}"
     ".place{fill:#333}"
 )
@@ -163,6 +165,31 @@ def _view_box(whole: str, points: list[tuple[float, float]]) -> str:
     return f"{x:.1f} {y:.1f} {width_:.1f} {height_:.1f}"
 
 
+def standalone(svg: str, caption: str) -> str:
+    """A rendered map as a picture of its own, for reports: a size, the map's styles and
+    ``caption`` (e.g. its citation) in the bottom-left corner of the view it shows."""
+    x, y, view_width, view_height = (
+        float(n) for n in re.search(r'viewBox="([^"]+)"', svg)[1].split()
+    )
+    scale = MAP_WIDTH / view_width
+    size = view_height * 0.028
+    return svg.replace(
+        "<svg ",
+        f'<svg width="{MAP_WIDTH}" height="{view_height * scale:.0f}" ',
+        1,
+    ).replace(
+        "</svg>",
+        format_html(
+            '<style>{}</style><text x="{}" y="{}" font-size="{}">{}</text></svg>',
+            FLOWMAP_CSS,
+            f"{x + size / 2:.1f}",
+            f"{y + view_height - size / 2:.1f}",
+            f"{size:.2f}",
+            caption,
+        ),
+    )
+
+
 def width(count: int, largest: int) -> float:
     if largest <= 0:
         return MIN_WIDTH
@@ -213,19 +240,23 @@ def render_flows(
             )
         )
     ends = sorted({code for flow in drawn for code in (flow.origin, flow.destination)})
+    view = _view_box(data["viewBox"], [points[code] for code in ends]) if fit else data["viewBox"]
+    # Arcs keep their width when the view closes in (non-scaling strokes, see the CSS);
+    # the places shrink with the view so that they keep their size on screen too.
+    radius = PLACE_RADIUS * float(view.split()[2]) / float(data["viewBox"].split()[2])
     for name, code in sorted((str(country_label(code)), code) for code in ends):
         x, y = points[code]
         parts.append(
             format_html(
-                '<a href="{}"><title>{}</title><circle class="place" cx="{}" cy="{}" r="3.5"/></a>',
+                '<a href="{}"><title>{}</title><circle class="place" cx="{}" cy="{}" r="{}"/></a>',
                 href(code),
                 name,
                 f"{x:.1f}",
                 f"{y:.1f}",
+                f"{radius:.2f}",
             )
         )
     title_id = f"{dom_id}-title"
-    view = _view_box(data["viewBox"], [points[code] for code in ends]) if fit else data["viewBox"]
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" id="{}" class="flowmap" viewBox="{}" '
         'role="group" aria-labelledby="{}"><title id="{}">{}</title>{}</svg>',

@@ -57,3 +57,28 @@ def test_the_view_closes_in_on_the_region_of_the_flows():
         render_flows([Flow("US", "NZ", 1)], title="t", label=str, href=str, country_label=str)
     )
     assert re.search(r'viewBox="([^"]+)"', wide)[1].split()[2] == f"{full_w:.1f}"
+
+
+def test_a_standalone_picture_keeps_its_caption_inside_the_view():
+    from commons.lib.flowmap import standalone
+
+    svg = standalone(
+        str(
+            render_flows([Flow("MM", "TH", 10)], title="t", label=str, href=str, country_label=str)
+        ),
+        "Release 3 <draft>",
+    )
+    x, y, w, h = (float(n) for n in re.search(r'viewBox="([^"]+)"', svg)[1].split())
+    text = re.search(r'<text x="([\d.]+)" y="([\d.]+)" font-size="([\d.]+)">([^<]+)</text>', svg)
+    assert x < float(text[1]) < x + w and y < float(text[2]) < y + h
+    assert float(text[3]) < h / 10 and text[4] == "Release 3 &lt;draft&gt;"
+    assert re.search(r'<svg width="1000" height="\d+"', svg) and "<style>" in svg
+
+
+def test_places_keep_their_size_on_screen_when_the_view_closes_in():
+    def radius(flows):
+        svg = str(render_flows(flows, title="t", label=str, href=str, country_label=str))
+        view_width = float(re.search(r'viewBox="([^"]+)"', svg)[1].split()[2])
+        return float(re.search(r'<circle [^>]* r="([\d.]+)"', svg)[1]) / view_width
+
+    assert abs(radius([Flow("MM", "TH", 1)]) - radius([Flow("US", "NZ", 1)])) < 1e-4
