@@ -1,10 +1,8 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from commons.accounts.models import User
+from commons.core.management.progress import progress_bar
 from commons.directory.importing import import_organisations
 from commons.lib.tabular import TabularError
 
@@ -64,24 +62,13 @@ class Command(BaseCommand):
 
     def _import(self, *, file, dry_run, as_email, **_options):
         by = self._staff(as_email)
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        bars: list[tqdm] = []
-
-        def progress(done: int, total: int) -> None:
-            # Made at the first row, once the total is known; silent when not on a terminal.
-            if not bars:
-                bars.append(tqdm(total=total, unit=_("rows"), file=stream, disable=None))
-            bars[0].update(done - bars[0].n)
-
         try:
-            report = import_organisations(
-                path_or_file=file, by=by, dry_run=dry_run, progress=progress
-            )
+            with progress_bar(self, unit=_("rows")) as progress:
+                report = import_organisations(
+                    path_or_file=file, by=by, dry_run=dry_run, progress=progress
+                )
         except TabularError as error:
             raise CommandError(str(error)) from None
-        finally:
-            for bar in bars:
-                bar.close()
         if report.ignored_columns:
             self.stderr.write(
                 _("Ignored columns this import does not know: %(columns)s")

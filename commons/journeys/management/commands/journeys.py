@@ -1,11 +1,9 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from commons.accounts.models import Organisation
+from commons.core.management.progress import progress_bar
 from commons.journeys import releases
 from commons.journeys.models import Batch, Release
 from commons.journeys.services import AlreadyImported, import_records
@@ -123,29 +121,19 @@ class Command(BaseCommand):
                 _("%(name)s is not verified: only verified organisations contribute records.")
                 % {"name": organisation.name}
             )
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        bars: list[tqdm] = []
-
-        def progress(done: int, total: int | None) -> None:
-            if not bars:
-                bars.append(tqdm(total=total, unit=_("rows"), file=stream, disable=None))
-            bars[0].update(done - bars[0].n)
-
         try:
-            report = import_records(
-                organisation=organisation,
-                by=None,
-                source=file,
-                attestation=attestation,
-                origin=Batch.Source.COMMAND,
-                progress=progress,
-                format=format,
-            )
+            with progress_bar(self, unit=_("rows")) as progress:
+                report = import_records(
+                    organisation=organisation,
+                    by=None,
+                    source=file,
+                    attestation=attestation,
+                    origin=Batch.Source.COMMAND,
+                    progress=progress,
+                    format=format,
+                )
         except (TabularError, AlreadyImported, ValueError) as error:
             raise CommandError(str(error)) from None
-        finally:
-            for bar in bars:
-                bar.close()
         if report.ignored_columns:
             self.stderr.write(
                 _("Ignored columns this import does not know: %(columns)s")
@@ -180,21 +168,13 @@ class Command(BaseCommand):
             self._publish(**options)
 
     def _build(self, *, epsilon, k, delta, **_options):
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        bars: list[tqdm] = []
-
-        def progress(done: int, total: int | None) -> None:
-            if not bars:
-                bars.append(tqdm(total=total, unit=_("records"), file=stream, disable=None))
-            bars[0].update(done - bars[0].n)
-
         try:
-            release = releases.build_release(epsilon=epsilon, k=k, delta=delta, progress=progress)
+            with progress_bar(self, unit=_("records")) as progress:
+                release = releases.build_release(
+                    epsilon=epsilon, k=k, delta=delta, progress=progress
+                )
         except ValueError as error:
             raise CommandError(str(error)) from None
-        finally:
-            for bar in bars:
-                bar.close()
         shown = releases.preview(release)
         self.stdout.write(
             _(
