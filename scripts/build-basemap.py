@@ -25,9 +25,11 @@ import pycountry
 
 WORLD_ATLAS_VERSION = "2.0.2"
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from commons.lib import worldmap  # noqa: E402  (the projection, shared with the flow map)
+
 DEST = ROOT / "commons" / "lib" / "data"
 
-WIDTH = 1000  # viewBox width; the height follows from the projection and the data
 PAD = 2  # viewBox units of empty margin around the land
 TOLERANCE = 0.2  # Douglas-Peucker tolerance in viewBox units (applied per shared arc)
 
@@ -37,20 +39,6 @@ BY_NAME = {"Kosovo": "XK"}
 EXCLUDE = {"AQ"}
 
 Point = tuple[float, float, float, float]  # x, y in the viewBox; lon, lat
-
-# Equal Earth (Šavrič, Patterson & Jenny 2018).
-A1, A2, A3, A4 = 1.340264, -0.081106, 0.000893, 0.003796
-M = math.sqrt(3) / 2
-
-
-def equal_earth(lon: float, lat: float) -> tuple[float, float]:
-    lam, phi = math.radians(lon), math.radians(lat)
-    theta = math.asin(M * math.sin(phi))
-    t2 = theta * theta
-    t6 = t2 * t2 * t2
-    x = lam * math.cos(theta) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2)))
-    y = theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2))
-    return x, -y  # SVG's y axis points down
 
 
 def fetch_package(workdir: Path) -> Path:
@@ -218,11 +206,9 @@ def main() -> None:
     # Project and simplify each arc once, so borders shared by two countries stay identical.
     used = {i if i >= 0 else ~i for _, _, rings in features for ring in rings for i in ring}
     arcs = decode_arcs(topology)
-    scale = WIDTH / (2 * equal_earth(180, 0)[0])
 
     def project(lon: float, lat: float) -> Point:
-        x, y = equal_earth(lon, lat)
-        return (x * scale, y * scale, lon, lat)
+        return (*worldmap.project(lon, lat), lon, lat)
 
     projected = {i: simplify([project(lon, lat) for lon, lat in arcs[i]]) for i in used}
 

@@ -22,25 +22,12 @@ from functools import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from commons.lib.worldmap import basemap
+from commons.lib.worldmap import PROJECTION_WIDTH, basemap, project
 
-# Equal Earth (Šavrič, Patterson & Jenny 2018), as scripts/build-basemap.py draws it.
-A1, A2, A3, A4 = 1.340264, -0.081106, 0.000893, 0.003796
-M = math.sqrt(3) / 2
-MAP_WIDTH = 1000
+MAP_WIDTH = PROJECTION_WIDTH
 MIN_WIDTH, MAX_WIDTH = 1.0, 14.0  # screen pixels, whatever the zoom
 PLACE_RADIUS = 3.5  # in the whole map's units
 _NUMBER = re.compile(r"-?\d*\.?\d+")
-
-
-def equal_earth(lon: float, lat: float) -> tuple[float, float]:
-    lam, phi = math.radians(lon), math.radians(lat)
-    theta = math.asin(M * math.sin(phi))
-    t2 = theta * theta
-    t6 = t2 * t2 * t2
-    x = lam * math.cos(theta) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2)))
-    y = theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2))
-    return x, -y
 
 
 def _rings(path: str) -> list[list[tuple[float, float]]]:
@@ -112,20 +99,19 @@ def anchors() -> dict[str, tuple[float, float]]:
     for code, path in basemap()["countries"].items():
         _area, x, y = max(_centroid(ring) for ring in _rings(path))
         points[code] = (x, y)
-    scale = MAP_WIDTH / (2 * equal_earth(180, 0)[0])
     capitals = _capitals()
     shifts = [
-        (points[code][0] - x * scale, points[code][1] - y * scale)
+        (points[code][0] - x, points[code][1] - y)
         for code, (lon, lat) in capitals.items()
         if code in points
-        for x, y in [equal_earth(lon, lat)]
+        for x, y in [project(lon, lat)]
     ]
     dx = statistics.median(shift[0] for shift in shifts)
     dy = statistics.median(shift[1] for shift in shifts)
     for code, (lon, lat) in capitals.items():
         if code not in points:
-            x, y = equal_earth(lon, lat)
-            points[code] = (x * scale + dx, y * scale + dy)
+            x, y = project(lon, lat)
+            points[code] = (x + dx, y + dy)
     return points
 
 

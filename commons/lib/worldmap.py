@@ -12,6 +12,7 @@ Styles are in static/css/worldmap.css.
 """
 
 import json
+import math
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -21,8 +22,31 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 DATA = Path(__file__).resolve().parent / "data" / "world-110m.json"
+# The basemap's projection and width (scripts/build-basemap.py draws it with them; the
+# flow map places countries too small to draw with them).
+PROJECTION_WIDTH = 1000
+# Equal Earth (Šavrič, Patterson & Jenny 2018).
+A1, A2, A3, A4 = 1.340264, -0.081106, 0.000893, 0.003796
+M = math.sqrt(3) / 2
 CLASSES = 5
 NONE = "q-none"
+
+
+def equal_earth(lon: float, lat: float) -> tuple[float, float]:
+    lam, phi = math.radians(lon), math.radians(lat)
+    theta = math.asin(M * math.sin(phi))
+    t2 = theta * theta
+    t6 = t2 * t2 * t2
+    x = lam * math.cos(theta) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2)))
+    y = theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2))
+    return x, -y  # SVG's y axis points down
+
+
+def project(lon: float, lat: float) -> tuple[float, float]:
+    """A place in the basemap's units, before the margin the build script trims off."""
+    x, y = equal_earth(lon, lat)
+    scale = PROJECTION_WIDTH / (2 * equal_earth(180, 0)[0])
+    return x * scale, y * scale
 
 
 @cache
