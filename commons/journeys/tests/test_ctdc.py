@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from commons.journeys import ctdc
 from commons.journeys.models import Batch, Record
@@ -60,14 +59,6 @@ def contribute(organisation, by, source, **options):
     return import_records(
         organisation=organisation, by=by, source=source, attestation=ATTESTATION, **options
     )
-
-
-@pytest.fixture
-def verified(lantern, staff):
-    lantern.verified_at = timezone.now()
-    lantern.verified_by = staff
-    lantern.save()
-    return lantern
 
 
 # A sample in which every column a record keeps is set at least once.
