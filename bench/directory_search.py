@@ -1143,34 +1143,45 @@ def postgres_admin(url: str, statement: str) -> None:
 # Datasette ---------------------------------------------------------------------------------
 
 
-def datasette_env() -> dict[str, str]:
+def isolated_env(target: Path) -> dict[str, str]:
+    """The environment of a tool installed only for a benchmark: its own packages from
+    ``target``, none of the project's settings."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
-    env["PYTHONPATH"] = str(DATASETTE_TARGET)
+    env["PYTHONPATH"] = str(target)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 
 
-def ensure_datasette() -> str:
-    """Datasette's version; installs it into DATASETTE_TARGET (not the project) if needed."""
-    probe = [sys.executable, "-c", "import datasette.version as v; print(v.__version__)"]
-    found = subprocess.run(probe, env=datasette_env(), capture_output=True, text=True)
+def ensure_installed(package: str, probe: str, target: Path) -> str:
+    """The version ``probe`` (Python code) prints of ``package``, installed into ``target``
+    (not the project) with pip, or uv when the venv has no pip, if it is not there yet."""
+    check = [sys.executable, "-c", probe]
+    found = subprocess.run(check, env=isolated_env(target), capture_output=True, text=True)
     if found.returncode == 0:
         return found.stdout.strip()
-    print(f"installing Datasette into {DATASETTE_TARGET} (for this benchmark only)", flush=True)
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(DATASETTE_TARGET)]
+    print(f"installing {package} into {target} (for this benchmark only)", flush=True)
     has_pip = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True)
     if has_pip.returncode == 0:
-        command = [*pip, "datasette"]
+        command = [sys.executable, "-m", "pip", "install", "--quiet"]
     elif uv := shutil.which("uv") or shutil.which("uv", path=str(ROOT / ".tools" / "bin")):
         command = [uv, "pip", "install", "--quiet", "--python", sys.executable]
-        command += ["--target", str(DATASETTE_TARGET), "datasette"]
     else:
-        raise SystemExit("neither pip nor uv is available to install Datasette")
-    subprocess.run(command, check=True, timeout=600)
-    found = subprocess.run(probe, env=datasette_env(), capture_output=True, text=True)
+        raise SystemExit(f"neither pip nor uv is available to install {package}")
+    subprocess.run([*command, "--target", str(target), package], check=True, timeout=600)
+    found = subprocess.run(check, env=isolated_env(target), capture_output=True, text=True)
     if found.returncode:
-        raise SystemExit(f"Datasette does not import after installing:\n{found.stderr}")
+        raise SystemExit(f"{package} does not import after installing:\n{found.stderr}")
     return found.stdout.strip()
+
+
+def datasette_env() -> dict[str, str]:
+    return isolated_env(DATASETTE_TARGET)
+
+
+def ensure_datasette() -> str:
+    return ensure_installed(
+        "datasette", "import datasette.version as v; print(v.__version__)", DATASETTE_TARGET
+    )
 
 
 def start_datasette(db: Path, log: Path) -> tuple[subprocess.Popen, int]:
@@ -1283,33 +1294,46 @@ def read_api(data: dict) -> tuple[int, None]:
     return data["count"], None
 
 
-def measure_api(engine: str, database_url: str, var_dir: Path, args, queries: list[dict]):
-    """Our JSON API for the same searches, served by gunicorn (one sync worker) as in
-    production, timed on the client like Datasette."""
+def start_gunicorn(
+    var_dir: Path, env: dict[str, str], *, log: Path, options: list[str] = ()
+) -> tuple[subprocess.Popen, int]:
+    """gunicorn with one sync worker on a free loopback port, as production serves the
+    site (``env`` from ``worker_env``); returns once it accepts connections."""
     port = free_port()
-    log = var_dir / f"gunicorn-{engine}.log"
-    env = worker_env(var_dir, database_url)
-    (var_dir / "static").mkdir(exist_ok=True)  # whitenoise wants it; the API serves none
-    if not args.warm_text:
-        env["BENCH_FORGET_TEXT"] = "true"  # see bench/gunicorn_directory.py
+    (var_dir / "static").mkdir(exist_ok=True)  # whitenoise wants it, collected or not
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", "1",
-        "--timeout", "300", "--chdir", str(ROOT), "--config", "python:bench.gunicorn_directory",
+        "--timeout", "300", "--chdir", str(ROOT), *options,
         "--error-logfile", str(log), "--log-level", "warning", "commons.wsgi:application",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            sys.stderr.write(log.read_text(errors="replace")[-4000:])
+            raise SystemExit(f"gunicorn exited early (exit {server.returncode})")
+        with contextlib.suppress(OSError):
+            socket.create_connection((HOST, port), timeout=1).close()
+            return server, port
+        if time.monotonic() > deadline:
+            stop_server(server)
+            raise SystemExit("gunicorn did not start within 60 s")
+        time.sleep(0.2)
+
+
+def measure_api(engine: str, database_url: str, var_dir: Path, args, queries: list[dict]):
+    """Our JSON API for the same searches, served by gunicorn (one sync worker) as in
+    production, timed on the client like Datasette."""
+    env = worker_env(var_dir, database_url)
+    if not args.warm_text:
+        env["BENCH_FORGET_TEXT"] = "true"  # see bench/gunicorn_directory.py
+    server, port = start_gunicorn(
+        var_dir,
+        env,
+        log=var_dir / f"gunicorn-{engine}.log",
+        options=["--config", "python:bench.gunicorn_directory"],
+    )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                sys.stderr.write(log.read_text(errors="replace")[-4000:])
-                raise SystemExit(f"gunicorn exited early (exit {server.returncode})")
-            with contextlib.suppress(OSError):
-                socket.create_connection((HOST, port), timeout=1).close()
-                break
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not start within 60 s")
-            time.sleep(0.2)
         return measure_http(
             port,
             [api_path(query) for query in queries],

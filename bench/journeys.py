@@ -37,7 +37,6 @@ import resource
 import shlex
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -55,9 +54,11 @@ from tqdm import tqdm  # noqa: E402
 
 from bench.directory_search import (  # noqa: E402
     HOST,
-    free_port,
+    ensure_installed,
+    isolated_env,
     measure_http,
     percentile,
+    start_gunicorn,
     worker_env,
 )
 from bench.run import stop_server  # noqa: E402
@@ -645,32 +646,11 @@ def duckdb_worker(argv: list[str]) -> int:
 
 
 def duckdb_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["PYTHONPATH"] = str(DUCKDB_TARGET)
-    return env
+    return isolated_env(DUCKDB_TARGET)
 
 
 def ensure_duckdb() -> str:
-    """DuckDB's version; installs it into DUCKDB_TARGET (not the project) if needed."""
-    probe = [sys.executable, "-c", "import duckdb; print(duckdb.__version__)"]
-    found = subprocess.run(probe, env=duckdb_env(), capture_output=True, text=True)
-    if found.returncode == 0:
-        return found.stdout.strip()
-    print(f"installing DuckDB into {DUCKDB_TARGET} (for this benchmark only)", flush=True)
-    has_pip = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True)
-    if has_pip.returncode == 0:
-        command = [sys.executable, "-m", "pip", "install", "--quiet"]
-        command += ["--target", str(DUCKDB_TARGET), "duckdb"]
-    elif uv := shutil.which("uv") or shutil.which("uv", path=str(ROOT / ".tools" / "bin")):
-        command = [uv, "pip", "install", "--quiet", "--python", sys.executable]
-        command += ["--target", str(DUCKDB_TARGET), "duckdb"]
-    else:
-        raise SystemExit("neither pip nor uv is available to install DuckDB")
-    subprocess.run(command, check=True, timeout=600)
-    found = subprocess.run(probe, env=duckdb_env(), capture_output=True, text=True)
-    if found.returncode:
-        raise SystemExit(f"DuckDB does not import after installing:\n{found.stderr}")
-    return found.stdout.strip()
+    return ensure_installed("duckdb", "import duckdb; print(duckdb.__version__)", DUCKDB_TARGET)
 
 
 def run_duckdb(csv_path: Path, var_dir: Path, runs: int) -> dict:
@@ -710,31 +690,6 @@ def compare_tables(ours_path: Path, theirs_path: Path, seed: int) -> dict:
 
 
 # --- HTTP: the flows endpoint and the map page (gunicorn, production settings) --------------------
-
-
-def start_gunicorn(var_dir: Path, database_url: str) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    log = var_dir / "gunicorn.log"
-    command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", "1",
-        "--timeout", "300", "--chdir", str(ROOT), "--error-logfile", str(log),
-        "--log-level", "warning", "commons.wsgi:application",
-    ]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=worker_env(var_dir, database_url), start_new_session=True
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        if server.poll() is not None:
-            sys.stderr.write(log.read_text(errors="replace")[-4000:])
-            raise SystemExit(f"gunicorn exited early (exit {server.returncode})")
-        with contextlib.suppress(OSError):
-            socket.create_connection((HOST, port), timeout=1).close()
-            return server, port
-        if time.monotonic() > deadline:
-            stop_server(server)
-            raise SystemExit("gunicorn did not start within 60 s")
-        time.sleep(0.2)
 
 
 def make_flow_queries(database: Path, count: int, seed: int) -> list[str]:
@@ -1110,7 +1065,9 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
         )
         paths = make_flow_queries(database, args.queries, args.seed)
-        server, port = start_gunicorn(var_dir, url)
+        server, port = start_gunicorn(
+            var_dir, worker_env(var_dir, url), log=var_dir / "gunicorn.log"
+        )
         try:
             ctx["flows"] = measure_flows(port, paths, args)
             ctx["page"] = page_weight(port)
