@@ -12,11 +12,10 @@ from commons.directory import vocabularies as v
 from commons.directory.models import PersonProfile, Profile
 from commons.directory.queries import FACETS, FACETS_BY_NAME, SORTS, PartnerNeed, SearchQuery
 from commons.lib.gazetteer import find_place
-from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.geo import COUNTRY_CHOICES, COUNTRY_CODES
 from commons.lib.languages import LANGUAGE_CHOICES, is_language
 from commons.lib.phones import to_e164
 
-_COUNTRIES = {code for code, _name in COUNTRY_CHOICES}
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 MAX_VALUES_PER_FACET = 50
 
@@ -26,7 +25,7 @@ def _valid(facet_name: str, code: str) -> bool:
     if facet.vocabulary is not None:
         return code in facet.vocabulary.values
     if facet_name in {"country", "hq"}:
-        return code in _COUNTRIES
+        return code in COUNTRY_CODES
     if facet_name == "languages":
         return is_language(code)
     return bool(_SLUG.match(code))  # network: an organisation's slug

@@ -30,7 +30,7 @@ from commons.accounts.services import create_organisation, unique_slug, verify_o
 from commons.directory import vocabularies as v
 from commons.directory.models import NetworkLink, Presence, Profile, Term
 from commons.directory.services import save_profile
-from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.geo import COUNTRY_CODES
 from commons.lib.languages import canonical_language
 from commons.lib.tabular import TabularError, read_table
 
@@ -58,7 +58,6 @@ MAX_LENGTHS = {"name": 200, "acronym": 30, "summary": 1000}
 TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 FOUNDED_RANGE = (1800, 2100)
 
-_COUNTRIES = {code for code, _name in COUNTRY_CHOICES}
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _SEPARATORS = re.compile(r"[;,]")
 _WEBSITE = forms.URLField(max_length=200, assume_scheme="https")
@@ -256,7 +255,7 @@ class _Importer:
         return self._country(column, raw)
 
     def _country(self, column: str, raw: str) -> str:
-        if raw.upper() not in _COUNTRIES:
+        if raw.upper() not in COUNTRY_CODES:
             raise ValidationError(
                 _("%(column)s %(value)s is not an ISO 3166-1 alpha-2 code")
                 % {"column": column, "value": _show(raw)}

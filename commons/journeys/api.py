@@ -11,7 +11,7 @@ from commons.journeys.models import Record
 from commons.journeys.public import country_profile, current_release, flows, published_releases
 from commons.journeys.queries import contributing_organisations
 from commons.journeys.views import parse_filters
-from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.geo import COUNTRY_CODES
 
 router = Router(tags=["journeys"])
 
@@ -89,7 +89,7 @@ def journey_flows(request, params: Query[FlowParams]):
 def journey_country(request, iso2: str, release: int | None = None):
     found = _release_or_404(release)
     code = iso2.upper()
-    if code not in {c for c, _name in COUNTRY_CHOICES}:
+    if code not in COUNTRY_CODES:
         raise Http404
     return {"release": _release_out(found), **country_profile(found, code)}
 

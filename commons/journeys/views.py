@@ -48,7 +48,7 @@ from commons.journeys.services import (
 )
 from commons.journeys.vocabularies import Exploitation, Sector
 from commons.lib.flowmap import Flow, capital_coordinates, render_flows, standalone
-from commons.lib.geo import COUNTRY_CHOICES, country_name
+from commons.lib.geo import COUNTRY_CHOICES, COUNTRY_CODES, country_name
 from commons.lib.tabular import TabularError, write_csv, write_xlsx
 from commons.lib.worldmap import legend, render_choropleth
 
@@ -265,15 +265,14 @@ def _int(value: str | None) -> int | None:
 
 def parse_filters(params) -> FlowFilters:
     """Filters from a query string; values that are not codes are ignored."""
-    countries = {code for code, _name in COUNTRY_CHOICES}
 
     def pick(name: str, allowed) -> str:
         value = (params.get(name) or "").strip()
         return value if value in allowed else ""
 
     return FlowFilters(
-        recruitment=pick("recruitment", countries),
-        exploitation=pick("exploitation", countries),
+        recruitment=pick("recruitment", COUNTRY_CODES),
+        exploitation=pick("exploitation", COUNTRY_CODES),
         year_from=_int(params.get("year_from")),
         year_to=_int(params.get("year_to")),
         form=pick("form", Exploitation.values),
@@ -453,7 +452,7 @@ def map_download(request, fmt: str):
 @require_GET
 def country(request, code: str):
     code = code.upper()
-    if code not in {c for c, _name in COUNTRY_CHOICES}:
+    if code not in COUNTRY_CODES:
         raise Http404
     release = _release(request)
     return render(

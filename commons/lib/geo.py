@@ -34,3 +34,4 @@ COUNTRY_CHOICES = sorted(
         or pycountry.countries.get(alpha_2=choice[0]).name
     ),
 )
+COUNTRY_CODES = frozenset(code for code, _name in COUNTRY_CHOICES)  # ISO 3166-1 alpha-2
