@@ -229,8 +229,7 @@ class DirectoryIndex:
         if mask.bit_count() <= SORT_DIRECTLY:
             found = self.set_positions(mask)
             if sort == "updated":
-                updated, pks = self.updated, self.pks
-                found.sort(key=lambda where: (-updated[where], -pks[where]))
+                found.sort(key=self.updated_key)
             elif relevance:
                 rank = self.name_rank
                 found.sort(key=lambda where: (self.tier(where, phrase), rank[where]))
@@ -244,6 +243,14 @@ class DirectoryIndex:
         )
         order = self.by_updated if sort == "updated" else self.by_name
         return self.positions(mask, order, start, stop, first=first)
+
+    def name_key(self, where: int) -> tuple[str, int]:
+        """What orders organisations by name (``by_name``)."""
+        return self.names[where], self.pks[where]
+
+    def updated_key(self, where: int) -> tuple[float, int]:
+        """What orders organisations most recently updated first (``by_updated``)."""
+        return -self.updated[where], -self.pks[where]
 
     def tier(self, where: int, phrase: str) -> int:
         """How well an organisation's name matches a search: 0 it is the phrase (or its
@@ -431,21 +438,23 @@ def build() -> DirectoryIndex:
     index.text = WordIndex.build(writer.organisations(_organisation_rows(None)), prepared=True)
     writer.facets(_facet_rows(None))
     writer.finish()
-    names, pks, updated = index.names, index.pks, index.updated
-    index.names_blob, index.names_starts = _blob(names)
-    index.acronyms_blob, index.acronyms_starts = _blob(index.acronyms)
-    index.by_name = sorted(range(index.size), key=lambda where: (names[where], pks[where]))
-    index.by_updated = sorted(range(index.size), key=lambda where: (-updated[where], -pks[where]))
+    index.names_blob = _extend_blob("", index.names_starts, index.names)
+    index.acronyms_blob = _extend_blob("", index.acronyms_starts, index.acronyms)
+    index.by_name = sorted(range(index.size), key=index.name_key)
+    index.by_updated = sorted(range(index.size), key=index.updated_key)
     index.rank_names()
     return index
 
 
-def _blob(texts: list[str]) -> tuple[str, list[int]]:
-    starts, offset = [], 0
+def _extend_blob(blob: str, starts: list[int], texts: list[str]) -> str:
+    """``blob`` with ``texts`` appended, each after a newline; where each one starts goes
+    to ``starts``. One string holds every name, so a phrase is found among them in C."""
+    pieces, end = [blob], len(blob)
     for text in texts:
-        starts.append(offset)
-        offset += len(text) + 1
-    return "\n".join(texts), starts
+        starts.append(end + 1)
+        pieces.append("\n" + text)
+        end += len(text) + 1
+    return "".join(pieces)
 
 
 def _network_slugs(pks: Iterable[int]) -> dict[int, str]:
@@ -506,25 +515,15 @@ def refreshed(index: DirectoryIndex, pks: set[int]) -> DirectoryIndex:
     for where in retire:
         by_name.remove(where)
         by_updated.remove(where)
-    names_blob, acronyms_blob = [index.names_blob], [index.acronyms_blob]
-    names_end, acronyms_end = len(index.names_blob), len(index.acronyms_blob)
-    names, acronyms, pks_at, updated = new.names, new.acronyms, new.pks, new.updated
+    new.names_blob = _extend_blob(index.names_blob, new.names_starts, new.names[start:])
+    new.acronyms_blob = _extend_blob(index.acronyms_blob, new.acronyms_starts, new.acronyms[start:])
     for where in range(start, new.size):
-        names_blob.append("\n" + names[where])
-        new.names_starts.append(names_end + 1)
-        names_end += len(names[where]) + 1
-        acronyms_blob.append("\n" + acronyms[where])
-        new.acronyms_starts.append(acronyms_end + 1)
-        acronyms_end += len(acronyms[where]) + 1
-        place = bisect.bisect(
-            by_name, (names[where], pks_at[where]), key=lambda w: (names[w], pks_at[w])
-        )
+        place = bisect.bisect(by_name, new.name_key(where), key=new.name_key)
         by_name.insert(place, where)
         rank = _rank_between(new.name_rank, by_name, place)
         rerank = rerank or rank is None
         new.name_rank.append(rank or 0.0)
-        bisect.insort(by_updated, where, key=lambda w: (-updated[w], -pks_at[w]))
-    new.names_blob, new.acronyms_blob = "".join(names_blob), "".join(acronyms_blob)
+        bisect.insort(by_updated, where, key=new.updated_key)
     new.by_name, new.by_updated = by_name, by_updated
     if rerank:
         new.rank_names()
