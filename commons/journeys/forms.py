@@ -92,8 +92,9 @@ class RecordForm(_Contribution):
     recruitment_place = forms.CharField(
         label=_("Place of recruitment"), required=False, max_length=100, help_text=_PLACE_HELP
     )
+    # Starts empty: a preselected first country would be sent by anyone who skips it.
     exploitation_country = forms.ChoiceField(
-        label=_("Country of exploitation"), choices=COUNTRY_CHOICES
+        label=_("Country of exploitation"), choices=_OPTIONAL_COUNTRY
     )
     exploitation_place = forms.CharField(
         label=_("Place of exploitation"), required=False, max_length=100, help_text=_PLACE_HELP

@@ -214,3 +214,16 @@ def test_a_member_corrects_one_record_of_a_batch_and_nobody_else_can(verified, b
     batch.refresh_from_db()
     assert batch.people == 1 + 4 + 12
     assert AuditEvent.objects.filter(action="journeys.corrected").count() == 1
+
+
+def test_the_country_of_exploitation_must_be_chosen_not_defaulted(verified, bob):
+    client = client_for(bob)
+    form = client.get(reverse("journeys:record_new")).content.decode()
+    field = form.split('name="exploitation_country"')[1].split("</select>")[0]
+    assert '<option value="" selected>' in field
+    response = client.post(
+        reverse("journeys:record_new"),
+        {**RECORD, "organisation": verified.pk, "exploitation_country": ""},
+    )
+    assert "This field is required" in response.content.decode()
+    assert not Record.objects.exists()
