@@ -2,13 +2,19 @@
 ``/journeys/mine/`` gives a contributor its own organisation's records with a token."""
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from commons.accounts.auth import SIGNED_IN
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
 from commons.journeys.models import Record
-from commons.journeys.public import country_profile, current_release, flows, published_releases
+from commons.journeys.public import (
+    Unanswerable,
+    country_profile,
+    current_release,
+    flows,
+    published_releases,
+)
 from commons.journeys.queries import contributing_organisations
 from commons.journeys.views import parse_filters
 from commons.lib.geo import COUNTRY_CODES
@@ -47,6 +53,17 @@ class FlowParams(Schema):
     form: str = Field("", description="A form of exploitation (code).")
     sex: str = Field("", description="female, male or other.")
     age: str = Field("", description="child or adult.")
+    sector: str = Field(
+        "",
+        description=(
+            "A labour sector (code). Published by route only: not combined with "
+            "year_from, year_to, form, sex or age."
+        ),
+    )
+
+
+class ErrorOut(Schema):
+    detail: str
 
 
 def _release_out(release) -> dict:
@@ -78,10 +95,15 @@ def release_current(request):
     return _release_out(_release_or_404(None))
 
 
-@router.get("/journeys/flows", response=FlowsOut, summary="Routes, with filters")
+@router.get(
+    "/journeys/flows", response={200: FlowsOut, 400: ErrorOut}, summary="Routes, with filters"
+)
 def journey_flows(request, params: Query[FlowParams]):
     release = _release_or_404(params.release)
-    result = flows(release, parse_filters(request.GET))
+    try:
+        result = flows(release, parse_filters(request.GET))
+    except Unanswerable as error:
+        return Status(400, {"detail": str(error)})
     return {"release": _release_out(release), "table": result.table, "flows": result.flows}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from django.utils import timezone
@@ -140,6 +140,7 @@ def _subdivisions(country_code: str) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=50_000)  # an import names the same places again and again
 def place(country_code: str, value: str, column: str) -> Stage:
     """A stage in ``country_code``: the place is an ISO 3166-2 first-level subdivision
     (by code or name) or a town the offline gazetteer knows; nothing else is kept."""
@@ -218,7 +219,12 @@ def _codes_of(vocabulary) -> frozenset[str]:
 
 
 def codes(value: str, vocabulary, column: str) -> list[str]:
-    found = []
+    return list(_codes(value, vocabulary, column))
+
+
+@lru_cache(maxsize=10_000)  # the same few combinations recur in every file
+def _codes(value: str, vocabulary, column: str) -> tuple[str, ...]:
+    found: list[str] = []
     for item in _SEPARATOR.split(value.strip()) if value.strip() else []:
         code = item.casefold().replace(" ", "_").replace("-", "_")
         if code not in _codes_of(vocabulary):
@@ -228,11 +234,11 @@ def codes(value: str, vocabulary, column: str) -> list[str]:
             )
         if code not in found:
             found.append(code)
-    return found
+    return tuple(found)
 
 
 def one_code(value: str, vocabulary, column: str, default: str = "") -> str:
-    found = codes(value, vocabulary, column)
+    found = _codes(value, vocabulary, column)
     if len(found) > 1:
         raise RowRejected(_("%(column)s: one value only.") % {"column": column})
     return found[0] if found else default
@@ -270,27 +276,34 @@ def unknown_columns(header: list[str]) -> list[str]:
     return [column for column in header if column not in NATIVE_COLUMNS]
 
 
+# Each stage's country and place columns.
+_RECRUITMENT_COLUMNS = ("recruitment_country", "recruitment_place")
+_TRANSIT_COLUMNS = tuple(
+    (f"transit_{n}_country", f"transit_{n}_place") for n in range(1, MAX_TRANSIT + 1)
+)
+_EXPLOITATION_COLUMNS = ("exploitation_country", "exploitation_place")
+
+
 def native_row(row: dict) -> JourneyRow:
     """Check one row of the native layout."""
     if row.get(None):
         raise RowRejected(_("The row has more cells than the header has columns."))
 
+    get = row.get
+
     def cell(column: str) -> str:
-        return (row.get(column) or "").strip()
+        return (get(column) or "").strip()
 
-    def stage(prefix: str) -> Stage | None:
-        code = country(cell(f"{prefix}_country"), f"{prefix}_country")
-        where = cell(f"{prefix}_place")
-        if not code and not where:
+    def stage(columns: tuple[str, str]) -> Stage | None:
+        given, where = cell(columns[0]), cell(columns[1])
+        if not given and not where:
             return None
-        return place(code, where, f"{prefix}_place")
+        return place(country(given, columns[0]), where, columns[1])
 
-    exploitation = stage("exploitation")
+    exploitation = stage(_EXPLOITATION_COLUMNS)
     if exploitation is None:
         raise RowRejected(_("exploitation_country: empty; every record needs it."))
-    transit = [
-        found for n in range(1, MAX_TRANSIT + 1) if (found := stage(f"transit_{n}")) is not None
-    ]
+    transit = [found for columns in _TRANSIT_COLUMNS if (found := stage(columns)) is not None]
     citizenship = country(cell("citizenship"), "citizenship")
     return JourneyRow(
         case_reference=case_reference(cell("case_reference")),
@@ -298,7 +311,7 @@ def native_row(row: dict) -> JourneyRow:
         sex=sex(cell("sex")),
         age_band=age_band(cell("age_band")),
         citizenship=citizenship,
-        recruitment=stage("recruitment"),
+        recruitment=stage(_RECRUITMENT_COLUMNS),
         transit=transit,
         exploitation=exploitation,
         forms=codes(cell("forms"), Exploitation, "forms"),

@@ -102,8 +102,9 @@ class Record(models.Model):
     """
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="records")
+    # Not indexed alone: the (organisation, year) index serves its lookups.
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # A keyed hash of the contributor's own case reference, to recognise a case sent
     # twice; never the reference itself. Empty when the contributor gave none.
@@ -139,6 +140,29 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recruitment_country or '?'} → {self.exploitation_country} ({self.year})"
+
+
+class Tally(models.Model):
+    """The exact number of people in one cell of a release table (or, in the table
+    ``totals``, the number of records or of people), kept up to date as records are
+    contributed, corrected and withdrawn, so that a release counts a few hundred
+    thousand cells rather than every record (``tallies``).
+
+    As sensitive as the records themselves: never shown, exported or served; only a
+    release build reads it (docs/privacy.md).
+    """
+
+    table = models.CharField(max_length=32)
+    key = models.CharField(max_length=200)  # the cell's dimensions (``tallies.key``)
+    people = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "key"], name="journeys_tally_one_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.key!r}: {self.people}"
 
 
 class Release(TimeStampedModel):

@@ -8,9 +8,10 @@ reveals nothing new (docs/privacy.md). Records are never read.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from commons.journeys.models import Release, ReleaseCell
 from commons.journeys.vocabularies import Sex
@@ -25,6 +26,7 @@ class FlowFilters:
     form: str = ""
     sex: str = ""
     age: str = ""  # child or adult
+    sector: str = ""  # a labour sector
 
     @property
     def narrowing(self) -> list[str]:
@@ -32,8 +34,25 @@ class FlowFilters:
         found = []
         if self.year_from is not None or self.year_to is not None:
             found.append("year")
-        found += [name for name in ("form", "sex", "age") if getattr(self, name)]
+        found += [name for name in ("form", "sex", "age", "sector") if getattr(self, name)]
         return found
+
+    @property
+    def set_aside(self) -> list[str]:
+        """The filters no release table can answer together with the others: a labour
+        sector is published by route only, so beside it year, form, sex and age are set
+        aside (``without_set_aside``)."""
+        narrowing = self.narrowing
+        return [name for name in narrowing if name != "sector"] if "sector" in narrowing else []
+
+    def without_set_aside(self) -> FlowFilters:
+        if not self.set_aside:
+            return self
+        return replace(self, year_from=None, year_to=None, form="", sex="", age="")
+
+
+class Unanswerable(ValueError):
+    """Filters that no release table answers together."""
 
 
 @dataclass
@@ -54,6 +73,7 @@ _TABLE_FOR = {
     ("form",): "route_form",
     ("sex",): "route_sex",
     ("age",): "route_age",
+    ("sector",): "route_sector",
 }
 
 
@@ -77,7 +97,17 @@ def previous_release(release: Release) -> Release | None:
 def flows(release: Release, filters: FlowFilters) -> Flows:
     """Flows from recruitment to exploitation country matching the filters, largest
     first: the sum of the cells of the one table that has every filter's dimension (the
-    route-year-form-sex-age table when several are combined)."""
+    route-year-form-sex-age table when several are combined).
+
+    Raises ``Unanswerable`` for a sector with other filters (``FlowFilters.set_aside``).
+    """
+    if filters.set_aside:
+        raise Unanswerable(
+            _(
+                "A labour sector is published by route only: it cannot be combined with "
+                "year, form of exploitation, sex or age."
+            )
+        )
     table = _TABLE_FOR.get(tuple(filters.narrowing), "flow")
     cells = ReleaseCell.objects.filter(release=release, table=table)
     if filters.recruitment:
@@ -88,7 +118,7 @@ def flows(release: Release, filters: FlowFilters) -> Flows:
         cells = cells.filter(year__gte=filters.year_from)
     if filters.year_to is not None:
         cells = cells.filter(year__lte=filters.year_to)
-    for name in ("form", "sex", "age"):
+    for name in ("form", "sex", "age", "sector"):
         if getattr(filters, name):
             cells = cells.filter(**{name: getattr(filters, name)})
     rows = (
@@ -208,14 +238,3 @@ def legs(release: Release) -> list[dict]:
         {"recruitment": row["origin"], "exploitation": row["destination"], "count": row["people"]}
         for row in rows
     ]
-
-
-def sector_countries(release: Release, sector: str) -> list[dict]:
-    """Where people were exploited in a labour sector, largest first. Releases count
-    sectors by country of exploitation only, not by route."""
-    return list(
-        ReleaseCell.objects.filter(release=release, table="exploitation_sector", sector=sector)
-        .values("exploitation")
-        .annotate(count=Sum("count"))
-        .order_by("-count", "exploitation")
-    )

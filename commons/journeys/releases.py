@@ -7,36 +7,35 @@ previews it with its expected error (``preview``) and publishes it
 the same question always gets the same answer. docs/privacy.md ("Releases") explains
 the tables, the split of ε, the contribution bounds, k and δ.
 
-The module has a pure core that works on plain Python rows (``Row``, ``exact_tables``,
-``plan_release``, ``noisy_tables``), so that a test can run hundreds of releases in
-memory, and a thin layer that reads records from the database and writes cells.
+The module has a pure core (``plan_release``, ``noisy_tables``) that works on exact
+tables (``tables.exact_tables``), so that a test can run hundreds of releases in memory,
+and a thin layer that reads the exact counts kept up to date (``tallies``) and writes
+cells.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
-from typing import NamedTuple
+from itertools import islice
 
 import opendp.prelude as dp
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
-from commons.journeys.models import Record, Release, ReleaseCell
+from commons.journeys import tallies
+from commons.journeys.models import Release, ReleaseCell
 from commons.journeys.public import current_release  # noqa: F401  (one definition)
 from commons.journeys.rules import can_build_releases
-from commons.journeys.vocabularies import AgeBand, age_group
+from commons.journeys.tables import DIMENSIONS, TABLES
 from commons.lib.tabular import write_csv, write_xlsx
 
 dp.enable_features("contrib")  # OpenDP's threshold mechanism is a "contrib" measurement
@@ -46,80 +45,6 @@ DEFAULT_K = 11
 # The chance that the release breaks its ε promise for a given person (docs/privacy.md).
 DEFAULT_DELTA = 1e-7
 
-# Contribution bounds: how many cells of one table a person may touch. Past these, a
-# record's extra forms, transit countries or legs are left out of the release.
-FORMS_PER_PERSON = 3
-TRANSIT_PER_PERSON = 3
-LEGS_PER_PERSON = 3
-
-
-class Table(NamedTuple):
-    dimensions: tuple[str, ...]  # the ReleaseCell columns the table fills
-    bound: int  # cells one person may touch (each by at most 1)
-    label: str
-
-
-# The tables of a release, by their stable codes (used in ReleaseCell.table, the API
-# and exports; never rename one).
-TABLES: dict[str, Table] = {
-    "recruitment": Table(("recruitment",), 1, gettext_lazy("People by country of recruitment")),
-    "exploitation": Table(("exploitation",), 1, gettext_lazy("People by country of exploitation")),
-    "transit": Table(
-        ("transit",), TRANSIT_PER_PERSON, gettext_lazy("People by country of transit")
-    ),
-    "route": Table(
-        ("recruitment", "exploitation"),
-        1,
-        gettext_lazy("People by route (country of recruitment → country of exploitation)"),
-    ),
-    "leg": Table(
-        ("origin", "destination"),
-        LEGS_PER_PERSON,
-        gettext_lazy("People by leg of their journey (one country to the next)"),
-    ),
-    "route_year": Table(
-        ("recruitment", "exploitation", "year"), 1, gettext_lazy("People by route and year")
-    ),
-    "route_form": Table(
-        ("recruitment", "exploitation", "form"),
-        FORMS_PER_PERSON,
-        gettext_lazy("People by route and form of exploitation"),
-    ),
-    "route_sex": Table(
-        ("recruitment", "exploitation", "sex"), 1, gettext_lazy("People by route and sex")
-    ),
-    "route_age": Table(
-        ("recruitment", "exploitation", "age"),
-        1,
-        gettext_lazy("People by route and age (child or adult)"),
-    ),
-    "exploitation_sector": Table(
-        ("exploitation", "sector"),
-        1,
-        gettext_lazy("People by country of exploitation and labour sector"),
-    ),
-    "citizenship_year": Table(
-        ("citizenship", "year"), 1, gettext_lazy("People by citizenship and year")
-    ),
-    "flow": Table(
-        ("recruitment", "exploitation", "year", "form", "sex", "age"),
-        FORMS_PER_PERSON,
-        gettext_lazy("People by route, year, form of exploitation, sex and age"),
-    ),
-}
-DIMENSIONS = (
-    "recruitment",
-    "transit",
-    "exploitation",
-    "origin",
-    "destination",
-    "citizenship",
-    "year",
-    "form",
-    "sex",
-    "age",
-    "sector",
-)
 # The release's two totals (records and people) are noisy counts too: one person moves
 # each of them by at most 1.
 TOTALS_BOUND = 2
@@ -128,112 +53,7 @@ TOTALS_BOUND = 2
 SENSITIVITY = sum(table.bound for table in TABLES.values()) + TOTALS_BOUND
 
 
-class Row(NamedTuple):
-    """What a release reads of one record (or of several identical ones)."""
-
-    year: int
-    sex: str
-    age: str  # child, adult or unknown
-    citizenship: str
-    recruitment: str
-    exploitation: str
-    sector: str
-    transit: tuple[str, ...]  # transit countries, in order
-    forms: tuple[str, ...]
-    people: int = 1  # the people it stands for: each is counted once per cell
-    records: int = 1
-
-
-# The pure core ----------------------------------------------------------------------
-
-
-def _first_distinct(values: Iterable[str], limit: int) -> list[str]:
-    kept: list[str] = []
-    for value in values:
-        if value and value not in kept:
-            kept.append(value)
-            if len(kept) == limit:
-                break
-    return kept
-
-
-def legs(recruitment: str, transit: Iterable[str], exploitation: str) -> list[tuple[str, str]]:
-    """The distinct legs of a journey, country to country, at most ``LEGS_PER_PERSON``:
-    past that the first ones and the last (the arrival) are kept. Unknown countries are
-    skipped; a stay within one country is no leg."""
-    path = [country for country in (recruitment, *transit, exploitation) if country]
-    found: list[tuple[str, str]] = []
-    for leg in pairwise(path):
-        if leg[0] != leg[1] and leg not in found:
-            found.append(leg)
-    if len(found) > LEGS_PER_PERSON:
-        found = [*found[: LEGS_PER_PERSON - 1], found[-1]]
-    return found
-
-
-def cells(row: Row) -> dict[str, list[tuple]]:
-    """The cells of each table one person of ``row`` is counted in, within the bounds."""
-    route = (row.recruitment, row.exploitation)
-    forms = _first_distinct(row.forms, FORMS_PER_PERSON) or [""]
-    return {
-        "recruitment": [(row.recruitment,)],
-        "exploitation": [(row.exploitation,)],
-        "transit": [(country,) for country in _first_distinct(row.transit, TRANSIT_PER_PERSON)],
-        "route": [route],
-        "leg": legs(row.recruitment, row.transit, row.exploitation),
-        "route_year": [(*route, row.year)],
-        "route_form": [(*route, form) for form in forms],
-        "route_sex": [(*route, row.sex)],
-        "route_age": [(*route, row.age)],
-        "exploitation_sector": [(row.exploitation, row.sector)],
-        "citizenship_year": [(row.citizenship, row.year)],
-        "flow": [(*route, row.year, form, row.sex, row.age) for form in forms],
-    }
-
-
-def exact_tables(rows: Iterable[Row]) -> dict[str, dict[tuple, int]]:
-    """Exact counts of people per cell of every table (``cells`` of every row, weighed by
-    its people). Never published as such.
-
-    Written out rather than looping over ``cells``: a million records count in seconds.
-    """
-    tables: dict[str, dict[tuple, int]] = {code: defaultdict(int) for code in TABLES}
-    recruitment, exploitation, transit, route, leg = (
-        tables[code] for code in ("recruitment", "exploitation", "transit", "route", "leg")
-    )
-    route_year, route_form, route_sex, route_age, flow = (
-        tables[code] for code in ("route_year", "route_form", "route_sex", "route_age", "flow")
-    )
-    sectors, citizenships = tables["exploitation_sector"], tables["citizenship_year"]
-    paths: dict[tuple, tuple[list[tuple[str]], list[tuple[str, str]]]] = {}
-    clamped: dict[tuple[str, ...], list[str]] = {}
-    for year, sex, age, citizenship, start, end, sector, through, forms, n, _records in rows:
-        try:
-            countries, journey = paths[start, through, end]
-        except KeyError:
-            countries = [(country,) for country in _first_distinct(through, TRANSIT_PER_PERSON)]
-            journey = legs(start, through, end)
-            paths[start, through, end] = (countries, journey)
-        try:
-            kept = clamped[forms]
-        except KeyError:
-            kept = clamped[forms] = _first_distinct(forms, FORMS_PER_PERSON) or [""]
-        recruitment[(start,)] += n
-        exploitation[(end,)] += n
-        for country in countries:
-            transit[country] += n
-        for step in journey:
-            leg[step] += n
-        route[start, end] += n
-        route_year[start, end, year] += n
-        route_sex[start, end, sex] += n
-        route_age[start, end, age] += n
-        sectors[end, sector] += n
-        citizenships[citizenship, year] += n
-        for form in kept:
-            route_form[start, end, form] += n
-            flow[start, end, year, form, sex, age] += n
-    return tables
+# The noise ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -347,22 +167,45 @@ def plan_release(
     )
 
 
-def noisy_tables(exact: dict[str, dict[tuple, int]], plan: Plan) -> dict[str, dict[tuple, int]]:
+# OpenDP's mechanism is applied to a table in parts of this many cells, several at a
+# time: its noise is drawn in compiled code that lets other threads run meanwhile.
+NOISE_PART = 20_000
+
+
+def noisy_tables(
+    exact: dict[str, dict[tuple, int]],
+    plan: Plan,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> dict[str, dict[tuple, int]]:
     """The publishable counts: OpenDP's noise on every count, the cells below their
-    table's threshold (and so below k) left out, no count below zero."""
-    released = {}
+    table's threshold (and so below k) left out, no count below zero.
+
+    The mechanism adds noise to each cell on its own and keeps or drops each cell by its
+    own noisy count, so applying it to a table part by part gives the very same
+    distribution of results as applying it to the whole table at once.
+    """
+    parts = []
     for code, counts in exact.items():
-        if not counts:
-            released[code] = {}
-            continue
-        # OpenDP takes a map of plain keys: each cell is known by its place in ``keys``.
-        keys = list(counts)
-        measurement = _threshold_measurement(plan.scale, plan.tables[code].threshold)
-        noisy = measurement(dict(enumerate(counts.values())))
-        released[code] = {
-            keys[index]: max(0, count) for index, count in noisy.items() if count >= plan.k
-        }
+        cells = iter(counts.items())
+        while part := dict(islice(cells, NOISE_PART)):
+            parts.append((code, part))
+    total, done = sum(len(counts) for counts in exact.values()), 0
+    released: dict[str, dict[tuple, int]] = {code: {} for code in exact}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for code, noisy in pool.map(lambda part: _noisy_part(*part, plan), parts):
+            released[code].update(noisy)
+            done += NOISE_PART
+            if progress is not None:
+                progress(min(done, total), total)
     return released
+
+
+def _noisy_part(code: str, counts: dict[tuple, int], plan: Plan) -> tuple[str, dict]:
+    # OpenDP takes a map of plain keys: each cell is known by its place in ``keys``.
+    keys = list(counts)
+    measurement = _threshold_measurement(plan.scale, plan.tables[code].threshold)
+    noisy = measurement(dict(enumerate(counts.values())))
+    return code, {keys[index]: max(0, count) for index, count in noisy.items() if count >= plan.k}
 
 
 def rounded(number: int) -> int:
@@ -380,71 +223,6 @@ def noisy_totals(records: int, people: int, plan: Plan) -> tuple[int, int]:
 
 
 # The database layer -----------------------------------------------------------------
-
-_FIELDS = (
-    "year",
-    "sex",
-    "age_band",
-    "citizenship",
-    "recruitment_country",
-    "exploitation_country",
-    "sector",
-    "transit",
-    "forms",
-)
-
-
-def _record_rows(progress: Callable[[int, int | None], None] | None = None) -> Iterator[Row]:
-    """The records of the moment, grouped by what the tables read, as ``Row``s: one
-    query, so one consistent snapshot.
-
-    The ORM writes the query, but rows are read from the cursor: decoding every JSON
-    list anew took most of the time, and the same few lists recur over and over.
-    """
-    total = Record.objects.count() if progress is not None else None
-    grouped = (
-        Record.objects.order_by()
-        .values_list(*_FIELDS)
-        .annotate(people=Sum("count"), records=Count("id"))
-    )
-    sql, params = grouped.query.sql_with_params()
-    countries: dict[str, tuple[str, ...]] = {}
-    codes: dict[str, tuple[str, ...]] = {}
-    ages = {band: age_group(band) for band in AgeBand.values}
-    done = 0
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(10_000):
-            for values in chunk:
-                year, sex, band, citizenship, start, end, sector, transit, forms = values[:9]
-                people, records = values[9:]
-                if transit not in countries:
-                    countries[transit] = tuple(
-                        stage.get("country", "") for stage in _json(transit) or ()
-                    )
-                if forms not in codes:
-                    codes[forms] = tuple(_json(forms) or ())
-                yield Row(
-                    year,
-                    sex,
-                    ages.get(band, "unknown"),
-                    citizenship,
-                    start,
-                    end,
-                    sector,
-                    countries[transit],
-                    codes[forms],
-                    people,
-                    records,
-                )
-                done += records
-            if progress is not None:
-                progress(done, total)
-
-
-def _json(value):
-    # JSON columns arrive as text (SQLite, and PostgreSQL as Django sets psycopg up).
-    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _release_cells(release: Release, noisy: dict[str, dict[tuple, int]]) -> Iterator[ReleaseCell]:
@@ -471,30 +249,22 @@ def build_release(
 ) -> Release:
     """Build a draft release from the records present now.
 
-    1. Read the records, grouped by the fields the tables use, in one query.
-    2. Count people exactly per cell of every table, within the contribution bounds.
-    3. Add OpenDP's noise and drop the cells below their threshold (``plan_release``).
-    4. Store the release and its cells, in one transaction.
+    1. Read the exact counts of every table's cells, kept up to date as records come
+       and go (``tallies.exact_counts``, which recounts them if they disagree with the
+       records).
+    2. Add OpenDP's noise and drop the cells below their threshold (``plan_release``).
+    3. Store the release and its cells, in one transaction.
 
     ``by`` is a data steward or staff (None on the command line, where the operator
-    acts); ``progress(done, total)`` hears of the records read.
+    acts); ``progress(done, total)`` hears of the cells given noise.
     Side effects: one ``Release`` (draft) with its ``ReleaseCell`` rows; an audit event
-    ``journeys.release_built`` (building reads every record).
+    ``journeys.release_built`` (building reads what every record adds up to).
     Raises ``PermissionDenied`` and ``ValueError`` (parameters out of range).
     """
     _check_steward(by)
     plan = plan_release(epsilon=epsilon, k=k, delta=delta)
-    read = Counter()
-
-    def counted(rows: Iterable[Row]) -> Iterator[Row]:
-        for row in rows:
-            read["records"] += row.records
-            read["people"] += row.people
-            yield row
-
-    exact = exact_tables(counted(_record_rows(progress)))
-    records, people = read["records"], read["people"]
-    noisy = noisy_tables(exact, plan)
+    exact, records, people = tallies.exact_counts()
+    noisy = noisy_tables(exact, plan, progress)
     noisy_records, noisy_people = noisy_totals(records, people, plan)
     tables: dict[str, dict] = {
         code: {

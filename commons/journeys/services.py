@@ -6,6 +6,8 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
-from commons.journeys import ctdc, formats
+from commons.journeys import ctdc, formats, tallies
 from commons.journeys.models import Batch, Record
 from commons.journeys.rules import can_contribute_journeys, can_manage_batch
 from commons.lib.tabular import TabularError, read_table
@@ -41,11 +43,22 @@ class AlreadyImported(ValueError):
 def case_hash(organisation, reference: str) -> str:
     """The keyed hash stored instead of a contributor's case reference: HMAC-SHA256 with
     the platform's secret, scoped to the organisation (docs/privacy.md)."""
-    if not reference:
-        return ""
-    return salted_hmac(
-        "commons.journeys.case", f"{organisation.pk}:{reference}", algorithm="sha256"
-    ).hexdigest()
+    return case_hasher(organisation)(reference)
+
+
+def case_hasher(organisation) -> Callable[[str], str]:
+    """``case_hash`` for one organisation, its key derived once (an import hashes a
+    million references)."""
+    keyed = salted_hmac("commons.journeys.case", f"{organisation.pk}:", algorithm="sha256")
+
+    def digest(reference: str) -> str:
+        if not reference:
+            return ""
+        hashed = keyed.copy()
+        hashed.update(reference.encode())
+        return hashed.hexdigest()
+
+    return digest
 
 
 def _read(source: str | Path | IO[bytes]) -> bytes:
@@ -123,13 +136,15 @@ def import_records(
             digest=digest,
         )
         seen: set[str] = set()
+        counted = tallies.Change()
         for chunk in _chunks(rows):
-            _store(batch, chunk, seen, report, layout.row)
+            _store(batch, chunk, seen, report, layout.row, counted)
             if progress is not None:
                 progress(chunk[-1][0] - 1, total)
         if not report.accepted:
             transaction.set_rollback(True)
             return report
+        counted.save()
         batch.records_accepted = report.accepted
         batch.records_rejected = len(report.rejected)
         batch.people = report.people
@@ -179,7 +194,9 @@ def contribute_record(*, organisation, by, record: formats.JourneyRow, attestati
         records_accepted=1,
         people=record.count,
     )
-    _record(batch, record, digest).save()
+    stored = _record(batch, record, digest)
+    stored.save()
+    tallies.Change().add([tallies.record_row(stored)]).save()
     record_audit(
         action=AuditEvent.Action.JOURNEYS_IMPORTED,
         actor=by,
@@ -247,9 +264,11 @@ def _store(
     seen: set[str],
     report: ImportReport,
     parse: Callable[[dict], formats.JourneyRow],
+    counted: tallies.Change,
 ) -> None:
-    """Check a chunk of rows and insert the good ones."""
+    """Check a chunk of rows, insert the good ones and count them in ``counted``."""
     organisation = batch.organisation
+    digest_of = case_hasher(organisation)
     checked = []
     for number, row in chunk:
         try:
@@ -257,7 +276,7 @@ def _store(
         except formats.RowRejected as error:
             report.rejected.append((number, str(error)))
             continue
-        checked.append((number, record, case_hash(organisation, record.case_reference)))
+        checked.append((number, record, digest_of(record.case_reference)))
     hashes = [digest for _n, _r, digest in checked if digest]
     # The condition of the partial unique index, repeated so that the database uses it.
     known = set(
@@ -265,7 +284,7 @@ def _store(
         .exclude(case_hash="")
         .values_list("case_hash", flat=True)
     )
-    records = []
+    records, rows = [], []
     for number, record, digest in checked:
         if digest and (digest in known or digest in seen):
             report.rejected.append(
@@ -280,15 +299,24 @@ def _store(
             continue
         if digest:
             seen.add(digest)
-        records.append(_fields(batch, record, digest))
+        records.append(_fields(batch, record, digest, encoded=True))
+        rows.append(tallies.journey_row(record))
         report.accepted += 1
         report.people += record.count
     _insert(records)
+    counted.add(rows)
 
 
-def _fields(batch: Batch, row: formats.JourneyRow, digest: str) -> dict:
-    """A checked row as the values of a record's columns (by attribute name)."""
+def _fields(batch: Batch, row: formats.JourneyRow, digest: str, *, encoded: bool = False) -> dict:
+    """A checked row as the values of a record's columns (by attribute name); with
+    ``encoded``, the JSON columns' values as JSON text, as ``_insert`` sends them."""
     recruitment = row.recruitment or formats.Stage("")
+    if encoded:
+        transit, forms = _stages_json(tuple(row.transit)), _codes_json(tuple(row.forms))
+        means_of_control = _codes_json(tuple(row.means_of_control))
+    else:
+        transit = [stage.as_dict() for stage in row.transit]
+        forms, means_of_control = row.forms, row.means_of_control
     return {
         "batch_id": batch.pk,
         "organisation_id": batch.organisation_id,
@@ -300,16 +328,27 @@ def _fields(batch: Batch, row: formats.JourneyRow, digest: str) -> dict:
         "recruitment_country": recruitment.country,
         "recruitment_subdivision": recruitment.subdivision,
         "recruitment_place": recruitment.place,
-        "transit": [stage.as_dict() for stage in row.transit],
+        "transit": transit,
         "exploitation_country": row.exploitation.country,
         "exploitation_subdivision": row.exploitation.subdivision,
         "exploitation_place": row.exploitation.place,
-        "forms": row.forms,
+        "forms": forms,
         "sector": row.sector,
-        "means_of_control": row.means_of_control,
+        "means_of_control": means_of_control,
         "recruiter_relation": str(row.recruiter_relation),
         "count": row.count,
     }
+
+
+# The same few lists recur in every file: each is encoded once.
+@lru_cache(maxsize=10_000)
+def _stages_json(stages: tuple[formats.Stage, ...]) -> str:
+    return json.dumps([stage.as_dict() for stage in stages])
+
+
+@lru_cache(maxsize=10_000)
+def _codes_json(codes: tuple[str, ...]) -> str:
+    return json.dumps(list(codes))
 
 
 def _record(batch: Batch, row: formats.JourneyRow, digest: str) -> Record:
@@ -317,8 +356,9 @@ def _record(batch: Batch, row: formats.JourneyRow, digest: str) -> Record:
 
 
 def _insert(records: list[dict]) -> None:
-    """Insert checked records with one ``executemany``: an import of a million rows
-    spends most of its time in the ORM's per-field work otherwise."""
+    """Insert checked records (``_fields(..., encoded=True)``) with one ``executemany``:
+    an import of a million rows spends most of its time in the ORM's per-field work
+    otherwise."""
     if not records:
         return
     fields = [field for field in Record._meta.concrete_fields if not field.primary_key]
@@ -333,17 +373,9 @@ def _insert(records: list[dict]) -> None:
         f"INSERT INTO {quote(Record._meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(field.column) for field in fields)}) VALUES ({placeholders})"
     )
-    json_fields = {field.attname for field in fields if isinstance(field, models.JSONField)}
-    values = [
-        tuple(
-            json.dumps(record[field.attname]) if field.attname in json_fields
-            else record[field.attname]
-            for field in fields
-        )
-        for record in records
-    ]  # fmt: skip
+    values = map(itemgetter(*(field.attname for field in fields)), records)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        cursor.executemany(sql, list(values))
 
 
 @transaction.atomic
@@ -354,7 +386,9 @@ def withdraw_batch(*, batch: Batch, by, request=None) -> Batch:
         raise PermissionDenied
     if batch.is_withdrawn:
         return batch
-    deleted, _detail = Record.objects.filter(batch=batch).delete()
+    withdrawn = Record.objects.filter(batch=batch)
+    tallies.Change().add(tallies.record_rows(withdrawn), sign=-1).save()
+    deleted, _detail = withdrawn.delete()
     batch.withdrawn_at = timezone.now()
     batch.withdrawn_by = by
     batch.save(update_fields=["withdrawn_at", "withdrawn_by", "updated_at"])
@@ -379,9 +413,12 @@ def correct_record(*, record: Record, by, row: formats.JourneyRow, request=None)
     """
     if not can_manage_batch(by, record.batch):
         raise PermissionDenied
+    stored = Record.objects.select_for_update().get(pk=record.pk)  # as it is now
     corrected = _record(record.batch, row, record.case_hash)
     corrected.pk = record.pk
     corrected.save()
+    change = tallies.Change().add([tallies.record_row(stored)], sign=-1)
+    change.add([tallies.record_row(corrected)]).save()
     batch = record.batch
     batch.people = batch.records.aggregate(people=models.Sum("count"))["people"] or 0
     batch.save(update_fields=["people", "updated_at"])

@@ -28,7 +28,6 @@ from commons.journeys.public import (
     legs,
     new_routes,
     published_releases,
-    sector_countries,
     years,
 )
 from commons.journeys.queries import (
@@ -50,7 +49,6 @@ from commons.journeys.vocabularies import Exploitation, Sector
 from commons.lib.flowmap import Flow, capital_coordinates, render_flows, standalone
 from commons.lib.geo import COUNTRY_CHOICES, COUNTRY_CODES, country_name
 from commons.lib.tabular import TabularError, write_csv, write_xlsx
-from commons.lib.worldmap import legend, render_choropleth
 
 
 def _organisations(request):
@@ -278,6 +276,7 @@ def parse_filters(params) -> FlowFilters:
         form=pick("form", Exploitation.values),
         sex=pick("sex", {code for code, _label in SEX_CHOICES}),
         age=pick("age", {"child", "adult"}),
+        sector=pick("sector", Sector.values),
     )
 
 
@@ -323,11 +322,12 @@ def _release(request):
 def _on_screen(request, release) -> tuple[FlowFilters, Flows, set[tuple[str, str]]]:
     """What the map shows for a query string, for the page and its downloads alike: the
     filters, the flows (or the legs through transit countries, which the release
-    publishes without other dimensions) and the routes new since the previous release."""
+    publishes without other dimensions) and the routes new since the previous release.
+    Filters that cannot go with a sector are set aside (the page says so)."""
     filters = parse_filters(request.GET)
     if request.GET.get("legs") == "1" and not filters.narrowing:
         return filters, Flows(release=release, table="leg", flows=legs(release)), set()
-    return filters, flows(release, filters), new_routes(release)
+    return filters, flows(release, filters.without_set_aside()), new_routes(release)
 
 
 @require_GET
@@ -339,8 +339,6 @@ def flow_map(request):
             "journeys/map.html",
             {"release": None, "can_build": can_build_releases(request.user)},
         )
-    if request.GET.get("sector", "") in Sector.values:
-        return _sector_map(request, release, request.GET["sector"])
     filters, result, new = _on_screen(request, release)
     return render(
         request,
@@ -360,37 +358,6 @@ def flow_map(request):
             "show_legs": result.table == "leg",
             "sectors": Sector.choices,
             "can_build": can_build_releases(request.user),
-        },
-    )
-
-
-def _sector_map(request, release, sector: str):
-    """A labour sector's countries of exploitation, shaded by people: what a release can
-    say about a sector (it has no sector by route)."""
-    countries = sector_countries(release, sector)
-    counts = {row["exploitation"]: row["count"] for row in countries}
-    label = dict(Sector.choices)[sector]
-    return render(
-        request,
-        "journeys/partials/_sector_region.html" if request.htmx else "journeys/sector.html",
-        {
-            "release": release,
-            "sector": sector,
-            "sector_label": label,
-            "sectors": Sector.choices,
-            "countries": countries,
-            "map": render_choropleth(
-                counts,
-                href=_country_url,
-                title=_("People exploited in %(sector)s, by country") % {"sector": label},
-                label=lambda code: (
-                    _("%(country)s: %(count)s people")
-                    % {"country": country_name(code), "count": intcomma(counts[code])}
-                ),
-                dom_id="sector-map",
-            ),
-            "legend": legend(counts),
-            "citation": citation(release),
         },
     )
 

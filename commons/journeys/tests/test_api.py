@@ -30,6 +30,20 @@ def test_releases_and_flows_read_published_tables_only(db):
     assert client.get("/api/v1/journeys/countries/zz").status_code == 404
 
 
+def test_flows_by_sector_and_what_a_sector_cannot_be_combined_with(db):
+    _release(ROUTES)
+    client = client_for(None)
+    body = client.get("/api/v1/journeys/flows", {"sector": "fishing"}).json()
+    assert body["table"] == "route_sector"
+    assert body["flows"] == [{"recruitment": "MM", "exploitation": "TH", "count": 470}]
+    refused = client.get("/api/v1/journeys/flows", {"sector": "fishing", "age": "child"})
+    assert refused.status_code == 400
+    assert (
+        "cannot be combined with year, form of exploitation, sex or age"
+        in (refused.json()["detail"])
+    )
+
+
 def test_a_contributor_reads_its_own_records_with_a_token_and_nobody_else_s(verified, bob, carol):
     import_records(organisation=verified, by=bob, source=_csv(*GOOD), attestation=ATTESTATION)
     _token, key = create_api_token(user=bob, name="sync")

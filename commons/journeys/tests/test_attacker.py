@@ -11,7 +11,8 @@ allows for a yes/no guess: e^ε / (1 + e^ε), plus δ.
 import math
 import random
 
-from commons.journeys.releases import TABLES, Row, exact_tables, noisy_tables, plan_release
+from commons.journeys.releases import noisy_tables, plan_release
+from commons.journeys.tables import TABLES, Row, exact_tables
 
 TRIALS = 400
 K = 11

@@ -53,6 +53,8 @@ ROUTES = [
     ("recruitment", {"recruitment": "MM"}, 1230),
     ("exploitation", {"exploitation": "TH"}, 1310),
     ("exploitation_sector", {"exploitation": "TH", "sector": "fishing"}, 500),
+    ("route_sector", {"recruitment": "MM", "exploitation": "TH", "sector": "fishing"}, 470),
+    ("route_sector", {"recruitment": "KH", "exploitation": "TH", "sector": "construction"}, 30),
 ]
 
 
@@ -176,14 +178,24 @@ def test_the_map_can_show_each_leg_through_transit_countries(release):
     assert "Laos → Thailand" not in filtered.content.decode()
 
 
-def test_choosing_a_sector_shows_where_people_were_exploited_in_it(release):
+def test_choosing_a_sector_shows_its_routes(release):
     response = client_for(None).get(reverse("journeys:map"), {"sector": "fishing"})
     page = response.content.decode()
-    assert "Where people were exploited in Fishing and seafood processing" in page
-    assert "Thailand: 500 people" in page  # on the map
-    assert 'class="worldmap"' in page and "1 country" in page
-    other = client_for(None).get(reverse("journeys:map"), {"sector": "mining"}).content.decode()
-    assert "No country reaches the release's threshold for this sector." in other
+    assert "Myanmar → Thailand: 470 people" in page  # on the map
+    assert "1 route, 470 people" in _table(response)
+    assert "Cambodia" not in _table(response)
+    assert "cannot be combined" not in page
+    assert '<option value="fishing" selected>' in page
+
+
+def test_a_sector_sets_aside_the_filters_it_cannot_be_combined_with(release):
+    response = client_for(None).get(
+        reverse("journeys:map"), {"sector": "fishing", "sex": "female", "year_from": "2022"}
+    )
+    page = response.content.decode()
+    assert "it cannot be combined with year, form of exploitation, sex or age" in page
+    assert "1 route, 470 people" in _table(response)
+    assert "Myanmar → Thailand: 470 people" in page
 
 
 def test_downloads_hold_what_the_map_shows(release):
@@ -191,7 +203,7 @@ def test_downloads_hold_what_the_map_shows(release):
     url = reverse("journeys:map_download", args=["csv"])
     legs_csv = client.get(url, {"legs": "1"}).content.decode("utf-8-sig")
     assert "LA,TH,300" in legs_csv and "MM,TH,1230" not in legs_csv
-    # A sector in the address changes nothing: the sector view has no route downloads.
-    response = client.get(url, {"sector": "fishing"})
+    response = client.get(url, {"sector": "fishing", "sex": "female"})
     assert response["Content-Type"].startswith("text/csv")
-    assert "MM,TH,1230" in response.content.decode("utf-8-sig")
+    sector_csv = response.content.decode("utf-8-sig")
+    assert "MM,TH,470" in sector_csv and "MM,TH,1230" not in sector_csv

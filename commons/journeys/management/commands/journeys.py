@@ -4,14 +4,14 @@ from django.utils.translation import gettext as _
 
 from commons.accounts.models import Organisation
 from commons.core.management.progress import progress_bar
-from commons.journeys import releases
+from commons.journeys import releases, tallies
 from commons.journeys.models import Batch, Release
 from commons.journeys.services import AlreadyImported, import_records
 from commons.lib.tabular import TabularError
 
 
 class Command(BaseCommand):
-    help = "Journey records. Sub-commands: import, release."
+    help = "Journey records. Sub-commands: import, release, recount."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -44,6 +44,16 @@ class Command(BaseCommand):
             ),
         )
         self._add_release_arguments(sub)
+        sub.add_parser(
+            "recount",
+            help=_("Count every record anew into the exact counts releases are built from."),
+            description=_(
+                "Releases are built from exact counts kept up to date as records are "
+                "contributed, corrected and withdrawn. A build recounts them by itself when "
+                "they disagree with the records; this recounts them now, for instance after "
+                "records were restored from a backup."
+            ),
+        )
 
     def _add_release_arguments(self, sub):
         release = sub.add_parser(
@@ -111,6 +121,16 @@ class Command(BaseCommand):
             self._import(**options)
         elif action == "release":
             self._release(**options)
+        elif action == "recount":
+            with progress_bar(self, unit=_("records")) as progress:
+                counted = tallies.recount(progress=progress)
+            self.stdout.write(
+                _("Counted %(records)s records (%(people)s people).")
+                % {
+                    "records": number_format(counted.records, force_grouping=True),
+                    "people": number_format(counted.people, force_grouping=True),
+                }
+            )
 
     def _import(self, *, file, org, attestation, format=None, **_options):
         organisation = Organisation.objects.filter(slug=org).first()
@@ -169,7 +189,7 @@ class Command(BaseCommand):
 
     def _build(self, *, epsilon, k, delta, **_options):
         try:
-            with progress_bar(self, unit=_("records")) as progress:
+            with progress_bar(self, unit=_("cells")) as progress:
                 release = releases.build_release(
                     epsilon=epsilon, k=k, delta=delta, progress=progress
                 )
