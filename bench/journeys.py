@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -454,6 +455,44 @@ def run_worker(kind: str, spec: dict, var_dir: Path, database_url: str) -> dict:
 # --- Import (the management command, in a child process) --------------------------------------
 
 
+class TreeMemory(threading.Thread):
+    """The peak memory of a process and its descendants together (the import forks
+    workers that check rows): the sum of their proportional set sizes (PSS, pages shared
+    between them counted once in all), read from /proc every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.processes = pid, 0, 1
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            pids = self._tree(self.pid)
+            self.processes = max(self.processes, len(pids))
+            self.peak_kib = max(self.peak_kib, sum(map(self._pss_kib, pids)))
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+    @classmethod
+    def _tree(cls, pid: int) -> list[int]:
+        found = [pid]
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                for child in (task / "children").read_text().split():
+                    found += cls._tree(int(child))
+        return found
+
+    @staticmethod
+    def _pss_kib(pid: int) -> int:
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+        return 0
+
+
 def run_import(csv_path: Path, database: Path, var_dir: Path) -> dict:
     """``commons journeys import`` as an operator runs it: wall-clock time from starting
     the process to its exit (Python and Django start-up included) and its own peak RSS
@@ -466,8 +505,11 @@ def run_import(csv_path: Path, database: Path, var_dir: Path) -> dict:
         child = subprocess.Popen(
             command, cwd=ROOT, env=worker_env(var_dir, sqlite_url(database)), stdout=out
         )
+        sampler = TreeMemory(child.pid)
+        sampler.start()
         _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
+        sampler.stop()
     child.returncode = os.waitstatus_to_exitcode(status)
     text = out_path.read_text(errors="replace")
     if child.returncode:
@@ -482,6 +524,8 @@ def run_import(csv_path: Path, database: Path, var_dir: Path) -> dict:
         "seconds": seconds,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_mib": usage.ru_maxrss / 1024,
+        "tree_pss_mib": sampler.peak_kib / 1024,
+        "processes": sampler.processes,
         "accepted": accepted,
         "people": people,
         "rejected": rejected,
@@ -678,8 +722,9 @@ def compare_tables(ours_path: Path, theirs_path: Path, seed: int) -> dict:
 
 def make_flow_queries(database: Path, count: int, seed: int) -> list[str]:
     """Distinct filter combinations a visitor of the map could choose, for the published
-    release: 0–4 of year range, form, sex and age, and for most a country of
-    recruitment or of exploitation (or both) taken from published routes."""
+    release: 0–4 of year range, form, sex and age, or a labour sector alone (releases
+    publish sectors by route only), and for most a country of recruitment or of
+    exploitation (or both) taken from published routes."""
     rng = random.Random(seed)
     with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
         (release,) = db.execute(
@@ -707,6 +752,12 @@ def make_flow_queries(database: Path, count: int, seed: int) -> list[str]:
                 "WHERE release_id = ? AND \"table\" = 'route_form' AND form <> ''"
             )
         )
+        sectors = sorted(
+            values(
+                "SELECT DISTINCT sector FROM journeys_releasecell "
+                "WHERE release_id = ? AND \"table\" = 'route_sector' AND sector <> ''"
+            )
+        )
     if not routes:
         # Too few records for any cell to pass the threshold (try a larger --epsilon):
         # the filters still exercise the endpoint, which then finds nothing.
@@ -729,6 +780,10 @@ def make_flow_queries(database: Path, count: int, seed: int) -> list[str]:
             params["exploitation"] = end
         elif roll < 0.75 and start:
             params.update(recruitment=start, exploitation=end)
+        if sectors and rng.random() < 0.1:
+            params["sector"] = rng.choice(sectors)
+            found["/api/v1/journeys/flows?" + urllib.parse.urlencode(params)] = None
+            continue
         for name in rng.sample(["year", "form", "sex", "age"], narrowing_count(rng)):
             if name == "year":
                 first = rng.choice(years)
@@ -859,8 +914,13 @@ def report(args, ctx: dict) -> None:
     earlier = " (figures of the run that imported it)" if imported.get("earlier") else ""
     print(f"\nimport{earlier}: `commons journeys import` in a child process, SQLite")
     print(
-        f"  {imported['seconds']:.1f} s wall ({imported['cpu_s']:.1f} s CPU), peak RSS "
-        f"{imported['peak_mib']:,.0f} MiB; accepted {imported['accepted']:,} records "
+        f"  {imported['seconds']:.1f} s wall ({imported['cpu_s']:.1f} s CPU in "
+        f"{imported.get('processes', 1)} processes); memory at its peak: "
+        f"{imported.get('tree_pss_mib', 0):,.0f} MiB for all processes together (PSS), "
+        f"{imported['peak_mib']:,.0f} MiB for the largest one (RSS)"
+    )
+    print(
+        f"  accepted {imported['accepted']:,} records "
         f"({imported['people']:,} people), rejected {imported['rejected']:,}; database "
         f"{imported['db_mib']:,.0f} MiB"
     )
@@ -950,7 +1010,8 @@ def report(args, ctx: dict) -> None:
     how = "gzip from the server" if page["html_sent_compressed"] else "gzip -9 here"
     print(f"  (HTML: {how}; static files: as whitenoise sends them with Accept-Encoding: gzip)")
 
-    import_s, import_mib = imported["seconds"], imported["peak_mib"]
+    import_s = imported["seconds"]
+    import_mib = max(imported["peak_mib"], imported.get("tree_pss_mib", 0))
     build_s = median(times)
     p95 = percentile(every, 0.95)
     print("\nagainst the product brief (issue 'Journeys'):")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import itemgetter
 from pathlib import Path
 from typing import IO
@@ -49,7 +53,12 @@ def case_hash(organisation, reference: str) -> str:
 def case_hasher(organisation) -> Callable[[str], str]:
     """``case_hash`` for one organisation, its key derived once (an import hashes a
     million references)."""
-    keyed = salted_hmac("commons.journeys.case", f"{organisation.pk}:", algorithm="sha256")
+    return _hasher(organisation.pk)
+
+
+@lru_cache(maxsize=16)
+def _hasher(organisation_id: int) -> Callable[[str], str]:
+    keyed = salted_hmac("commons.journeys.case", f"{organisation_id}:", algorithm="sha256")
 
     def digest(reference: str) -> str:
         if not reference:
@@ -82,6 +91,7 @@ def import_records(
     origin: str = Batch.Source.UPLOAD,
     progress: Callable[[int, int | None], None] | None = None,
     format: str | None = None,
+    workers: int = 0,
 ) -> ImportReport:
     """Contribute the records of a CSV or XLSX file as one batch.
 
@@ -94,6 +104,8 @@ def import_records(
     All or nothing for the good rows: they are stored in one transaction.
 
     ``by`` is the contributor (None on the command line, where the operator acts).
+    ``workers`` processes (forked; 0: none) check the rows of a large file while this
+    one stores them; the result is the same either way.
     Raises ``PermissionDenied`` (not a member of this verified organisation, or the
     organisation is not verified),
     ``ValueError`` (no attestation, or an unknown format), ``TabularError`` (not a
@@ -135,16 +147,16 @@ def import_records(
             attestation=attestation,
             digest=digest,
         )
-        seen: set[str] = set()
-        counted = tallies.Change()
-        for chunk in _chunks(rows):
-            _store(batch, chunk, seen, report, layout.row, counted)
+        store = _Store(batch, report)
+        parallel = workers if total is None or total >= PARALLEL_FROM else 0
+        for checked in _checked(_chunks(rows), layout.format, organisation.pk, parallel):
+            store(checked)
             if progress is not None:
-                progress(chunk[-1][0] - 1, total)
+                progress(checked[-1][0] - 1, total)
         if not report.accepted:
             transaction.set_rollback(True)
             return report
-        counted.save()
+        store.counted.save()
         batch.records_accepted = report.accepted
         batch.records_rejected = len(report.rejected)
         batch.people = report.people
@@ -258,58 +270,116 @@ def _chunks(rows) -> Iterator[list[tuple[int, dict]]]:
         yield chunk
 
 
-def _store(
-    batch: Batch,
-    chunk,
-    seen: set[str],
-    report: ImportReport,
-    parse: Callable[[dict], formats.JourneyRow],
-    counted: tallies.Change,
-) -> None:
-    """Check a chunk of rows, insert the good ones and count them in ``counted``."""
-    organisation = batch.organisation
-    digest_of = case_hasher(organisation)
-    checked = []
+# From how many rows an import is worth checking in other processes.
+PARALLEL_FROM = 20_000
+_IN_FLIGHT = 4  # chunks handed to the workers and not yet stored, at most
+
+
+def default_workers() -> int:
+    """Checking processes for a large import: one per processor beyond the first, so
+    that this process has one to store rows, and at most 3 (past that, storing is what
+    takes the time)."""
+    return max(0, min(3, (os.cpu_count() or 1) - 1))
+
+
+def _check_rows(format: str, organisation_id: int, chunk: list[tuple[int, dict]]) -> list[tuple]:
+    """Check a chunk of rows: for each, ``(number, reason)`` if rejected, or ``(number,
+    case hash, column values, what the tallies count)``. Reads no database, so that
+    another process can run it."""
+    parse, digest_of = _LAYOUTS[format].row, _hasher(organisation_id)
+    checked: list[tuple] = []
     for number, row in chunk:
         try:
             record = parse(row)
         except formats.RowRejected as error:
-            report.rejected.append((number, str(error)))
+            checked.append((number, str(error)))
             continue
-        checked.append((number, record, digest_of(record.case_reference)))
-    hashes = [digest for _n, _r, digest in checked if digest]
-    # The condition of the partial unique index, repeated so that the database uses it.
-    known = set(
-        Record.objects.filter(organisation=organisation, case_hash__in=hashes)
-        .exclude(case_hash="")
-        .values_list("case_hash", flat=True)
-    )
-    records, rows = [], []
-    for number, record, digest in checked:
-        if digest and (digest in known or digest in seen):
-            report.rejected.append(
-                (
-                    number,
-                    _(
-                        "case_reference: this case was already contributed (in this file "
-                        "or an earlier one); it is counted once."
-                    ),
-                )
+        checked.append(
+            (
+                number,
+                digest_of(record.case_reference),
+                _fields(record, encoded=True),
+                tallies.journey_row(record),
             )
-            continue
-        if digest:
-            seen.add(digest)
-        records.append(_fields(batch, record, digest, encoded=True))
-        rows.append(tallies.journey_row(record))
-        report.accepted += 1
-        report.people += record.count
-    _insert(records)
-    counted.add(rows)
+        )
+    return checked
 
 
-def _fields(batch: Batch, row: formats.JourneyRow, digest: str, *, encoded: bool = False) -> dict:
-    """A checked row as the values of a record's columns (by attribute name); with
-    ``encoded``, the JSON columns' values as JSON text, as ``_insert`` sends them."""
+def _checked(chunks, format: str, organisation_id: int, workers: int) -> Iterator[list[tuple]]:
+    """``_check_rows`` of every chunk, in order: here, or in ``workers`` forked
+    processes, a few chunks ahead of the caller."""
+    check = partial(_check_rows, format, organisation_id)
+    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(check, chunks)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(check, chunk))
+            if len(pending) >= _IN_FLIGHT * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+class _Store:
+    """Stores checked rows into ``batch``: each case once, the rejected rows reported,
+    the accepted ones counted in ``counted`` (saved to the tallies at the end)."""
+
+    def __init__(self, batch: Batch, report: ImportReport) -> None:
+        self.batch, self.report = batch, report
+        self.seen: set[str] = set()  # the cases of this file
+        self.counted = tallies.Change()
+        # Cases sent before: none to look up if the organisation never gave a reference.
+        self.earlier = (
+            Record.objects.filter(organisation=batch.organisation).exclude(case_hash="").exists()
+        )
+
+    def __call__(self, checked: list[tuple]) -> None:
+        report = self.report
+        known = self._known([entry[1] for entry in checked if len(entry) > 2 and entry[1]])
+        records, rows = [], []
+        for entry in checked:
+            if len(entry) == 2:
+                report.rejected.append(entry)
+                continue
+            number, digest, fields, row = entry
+            if digest and (digest in known or digest in self.seen):
+                report.rejected.append(
+                    (
+                        number,
+                        _(
+                            "case_reference: this case was already contributed (in this "
+                            "file or an earlier one); it is counted once."
+                        ),
+                    )
+                )
+                continue
+            if digest:
+                self.seen.add(digest)
+            records.append((digest, fields))
+            rows.append(row)
+            report.accepted += 1
+            report.people += row.people
+        _insert(self.batch, records)
+        self.counted.add(rows)
+
+    def _known(self, hashes: list[str]) -> set[str]:
+        if not (self.earlier and hashes):
+            return set()
+        # The condition of the partial unique index, repeated so that the database uses it.
+        return set(
+            Record.objects.filter(organisation=self.batch.organisation, case_hash__in=hashes)
+            .exclude(case_hash="")
+            .values_list("case_hash", flat=True)
+        )
+
+
+def _fields(row: formats.JourneyRow, *, encoded: bool = False) -> dict:
+    """A checked row as the values of a record's own columns (by attribute name: all but
+    its batch, organisation and case hash); with ``encoded``, the JSON columns' values
+    as JSON text, as ``_insert`` sends them."""
     recruitment = row.recruitment or formats.Stage("")
     if encoded:
         transit, forms = _stages_json(tuple(row.transit)), _codes_json(tuple(row.forms))
@@ -318,9 +388,6 @@ def _fields(batch: Batch, row: formats.JourneyRow, digest: str, *, encoded: bool
         transit = [stage.as_dict() for stage in row.transit]
         forms, means_of_control = row.forms, row.means_of_control
     return {
-        "batch_id": batch.pk,
-        "organisation_id": batch.organisation_id,
-        "case_hash": digest,
         "year": row.year,
         "sex": str(row.sex),
         "age_band": str(row.age_band),
@@ -352,16 +419,25 @@ def _codes_json(codes: tuple[str, ...]) -> str:
 
 
 def _record(batch: Batch, row: formats.JourneyRow, digest: str) -> Record:
-    return Record(**_fields(batch, row, digest))
+    return Record(
+        batch=batch, organisation_id=batch.organisation_id, case_hash=digest, **_fields(row)
+    )
 
 
-def _insert(records: list[dict]) -> None:
-    """Insert checked records (``_fields(..., encoded=True)``) with one ``executemany``:
-    an import of a million rows spends most of its time in the ORM's per-field work
-    otherwise."""
+_OWNER_FIELDS = ("batch_id", "organisation_id", "case_hash")
+
+
+def _insert(batch: Batch, records: list[tuple[str, dict]]) -> None:
+    """Insert checked records of ``batch`` (case hash, ``_fields(..., encoded=True)``)
+    with one ``executemany``: an import of a million rows spends most of its time in the
+    ORM's per-field work otherwise."""
     if not records:
         return
     fields = [field for field in Record._meta.concrete_fields if not field.primary_key]
+    own = [field.attname for field in fields if field.attname not in _OWNER_FIELDS]
+    assert [field.attname for field in fields if field.attname in _OWNER_FIELDS] == list(
+        _OWNER_FIELDS
+    )
     quote = connection.ops.quote_name
     json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
     placeholders = ", ".join(
@@ -373,9 +449,10 @@ def _insert(records: list[dict]) -> None:
         f"INSERT INTO {quote(Record._meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(field.column) for field in fields)}) VALUES ({placeholders})"
     )
-    values = map(itemgetter(*(field.attname for field in fields)), records)
+    values = itemgetter(*own)
+    owner = (batch.pk, batch.organisation_id)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(values))
+        cursor.executemany(sql, [(*owner, digest, *values(row)) for digest, row in records])
 
 
 @transaction.atomic

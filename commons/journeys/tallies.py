@@ -56,7 +56,7 @@ Progress = Callable[[int, int | None], None]
 
 
 def key(cell: tuple) -> str:
-    return SEPARATOR.join(str(value) for value in cell)
+    return SEPARATOR.join(map(str, cell))
 
 
 def cell(table: str, text: str) -> tuple:
@@ -113,19 +113,24 @@ def record_row(record: Record) -> Row:
     )
 
 
+_AGE_GROUPS = {band: age_group(band) for band in AgeBand.values}
+
+
 def journey_row(record: JourneyRow) -> Row:
-    """What the tables read of a checked row, before it is stored."""
-    return row(
-        year=record.year,
-        sex=str(record.sex),
-        age_band=str(record.age_band),
-        citizenship=record.citizenship,
-        recruitment=record.recruitment.country if record.recruitment else "",
-        exploitation=record.exploitation.country,
-        sector=record.sector,
-        transit=tuple(stage.country for stage in record.transit),
-        forms=tuple(record.forms),
-        people=record.count,
+    """What the tables read of a checked row, before it is stored (written out: an
+    import makes a million of them)."""
+    return Row(
+        record.year,
+        str(record.sex),
+        _AGE_GROUPS.get(record.age_band, "unknown"),
+        record.citizenship,
+        record.recruitment.country if record.recruitment else "",
+        record.exploitation.country,
+        record.sector,
+        tuple(stage.country for stage in record.transit),
+        tuple(record.forms),
+        record.count,
+        1,
     )
 
 
@@ -213,7 +218,6 @@ def record_rows(records: QuerySet | None = None, progress: Progress | None = Non
     sql, params = grouped.query.sql_with_params()
     countries: dict[str, tuple[str, ...]] = {}
     codes: dict[str, tuple[str, ...]] = {}
-    ages = {band: age_group(band) for band in AgeBand.values}
     done = 0
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -230,7 +234,7 @@ def record_rows(records: QuerySet | None = None, progress: Progress | None = Non
                 yield Row(
                     year,
                     sex,
-                    ages.get(band, "unknown"),
+                    _AGE_GROUPS.get(band, "unknown"),
                     citizenship,
                     start,
                     end,

@@ -13,7 +13,7 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,8 +53,8 @@ def read_table(source: str | Path | IO[bytes] | bytes) -> tuple[list[str], Rows]
     if not data.strip() or data.strip() in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE):
         raise TabularError(_("The file is empty."))
     if data.startswith(b"PK\x03\x04"):
-        return _table(_xlsx_records(data))
-    return _table(_csv_records(_decode(data)))
+        return _table(_xlsx_records(data), _texts)
+    return _table(_csv_records(_decode(data)), _stripped)
 
 
 def _read_bytes(source: str | Path | IO[bytes] | bytes) -> bytes:
@@ -191,12 +191,22 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _table(records: Iterator[Iterable[Any]]) -> tuple[list[str], Rows]:
+def _texts(values: Iterable[Any]) -> list[str]:
+    return [_text(value) for value in values]
+
+
+def _stripped(values: list[str]) -> list[str]:  # a CSV record: text already
+    return list(map(str.strip, values))
+
+
+def _table(
+    records: Iterator[Iterable[Any]], texts: Callable[[Any], list[str]]
+) -> tuple[list[str], Rows]:
     try:
         first = next(records)
     except StopIteration:
         raise TabularError(_("The file is empty.")) from None
-    cells = [_text(value) for value in first]
+    cells = texts(first)
     if not any(cells):
         raise TabularError(_("The first row is empty: it must hold the column names."))
     header = [name for name in cells if name]
@@ -206,20 +216,28 @@ def _table(records: Iterator[Iterable[Any]]) -> tuple[list[str], Rows]:
                 _("The column %(name)s appears more than once in the first row.")
                 % {"name": repr(name)}
             )
-    return header, _rows(cells, records)
+    return header, _rows(cells, records, texts)
 
 
-def _rows(cells: list[str], records: Iterator[Iterable[Any]]) -> Rows:
+def _rows(
+    cells: list[str], records: Iterator[Iterable[Any]], texts: Callable[[Any], list[str]]
+) -> Rows:
     width = len(cells)
+    unnamed = not all(cells)
     for number, record in enumerate(records, start=2):
-        values = [_text(value) for value in record]
+        values = texts(record)
         if not any(values):
             continue
-        values += [""] * (width - len(values))
-        row: Row = {name: value for name, value in zip(cells, values, strict=False) if name}
+        if len(values) < width:
+            values += [""] * (width - len(values))
+        row: Row = dict(zip(cells, values, strict=False))
         extra = [value for value in values[width:] if value]
-        # A value under a column without a name is as suspicious as one past the end.
-        extra += [value for name, value in zip(cells, values, strict=False) if not name and value]
+        if unnamed:
+            # A value under a column without a name is as suspicious as one past the end.
+            row.pop("", None)
+            extra += [
+                value for name, value in zip(cells, values, strict=False) if not name and value
+            ]
         if extra:
             row[None] = extra
         yield number, row

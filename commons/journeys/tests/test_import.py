@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from commons.core.models import AuditEvent
+from commons.journeys import services
 from commons.journeys.models import Batch, Record
 from commons.journeys.services import AlreadyImported, import_records, withdraw_batch
 from commons.lib.tabular import TabularError
@@ -173,3 +174,29 @@ def test_the_command_imports_with_a_summary_of_every_row(verified, tmp_path, cap
         )
     with pytest.raises(CommandError, match="no organisation"):
         call_command("journeys", "import", str(path), "--org", "nope", "--attestation", "x")
+
+
+def test_rows_checked_in_other_processes_give_the_same_batch(verified, alice, monkeypatch):
+    monkeypatch.setattr(services, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(services, "CHUNK", 2)  # several chunks, in flight at once
+    lines = [*GOOD, *BAD, GOOD[0]]  # and a case sent twice
+    batches = []
+    for workers in (0, 2):
+        report = import_records(
+            organisation=verified,
+            by=alice,
+            source=_csv(*lines),
+            attestation=ATTESTATION,
+            workers=workers,
+        )
+        batches.append(report)
+        stored = Record.objects.filter(batch=report.batch).order_by("pk")
+        report.values = [
+            (r.year, r.recruitment_subdivision, r.exploitation_place, r.transit, r.count)
+            for r in stored
+        ]
+        withdraw_batch(batch=report.batch, by=alice)
+    here, there = batches
+    assert there.accepted == here.accepted == 3 and there.people == here.people == 14
+    assert there.rejected == here.rejected and len(here.rejected) == len(BAD) + 1
+    assert there.values == here.values

@@ -6,7 +6,7 @@ from commons.accounts.models import Organisation
 from commons.core.management.progress import progress_bar
 from commons.journeys import releases, tallies
 from commons.journeys.models import Batch, Release
-from commons.journeys.services import AlreadyImported, import_records
+from commons.journeys.services import AlreadyImported, default_workers, import_records
 from commons.lib.tabular import TabularError
 
 
@@ -41,6 +41,16 @@ class Command(BaseCommand):
             help=_(
                 "The layout of the file: native (Freedom Commons) or ctdc (the CTDC global "
                 "dataset). Recognised from the column names when omitted."
+            ),
+        )
+        add.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            metavar="N",
+            help=_(
+                "Processes that check the rows of a large file while this one stores them "
+                "(default: one per processor beyond the first, at most 3; 0: none)."
             ),
         )
         self._add_release_arguments(sub)
@@ -132,7 +142,7 @@ class Command(BaseCommand):
                 }
             )
 
-    def _import(self, *, file, org, attestation, format=None, **_options):
+    def _import(self, *, file, org, attestation, format=None, workers=None, **_options):
         organisation = Organisation.objects.filter(slug=org).first()
         if organisation is None:
             raise CommandError(_("There is no organisation %(slug)s.") % {"slug": repr(org)})
@@ -151,6 +161,7 @@ class Command(BaseCommand):
                     origin=Batch.Source.COMMAND,
                     progress=progress,
                     format=format,
+                    workers=default_workers() if workers is None else max(0, workers),
                 )
         except (TabularError, AlreadyImported, ValueError) as error:
             raise CommandError(str(error)) from None
