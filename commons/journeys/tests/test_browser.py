@@ -30,3 +30,17 @@ def test_filtering_the_map_and_downloading_it_as_a_picture(page, db):
     assert saved.suggested_filename.endswith(".png")
     with open(saved.path(), "rb") as png:
         assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_sector_shows_its_routes_and_says_which_filters_it_sets_aside(page, db):
+    _release(ROUTES)
+    page.goto("/journeys/?form=forced_labour")
+    caption = page.locator("#map-region caption")
+    expect(caption).to_have_text("1 route, 900 people")
+    page.locator("select[name=sector]").select_option("fishing")
+    expect(caption).to_have_text("1 route, 470 people")
+    expect(page.locator("#map-region .notice")).to_contain_text("cannot be combined")
+    expect(page.locator("select[name=sector]")).to_have_value("fishing")
+    page.locator("select[name=form]").select_option("")
+    expect(page.locator("#map-region .notice")).to_have_count(0)
+    expect(caption).to_have_text("1 route, 470 people")
