@@ -110,6 +110,9 @@ class Progress(TimeStampedModel):
     total = models.PositiveIntegerField(_("total"), null=True, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
     result_url = models.CharField(_("result link"), max_length=500, blank=True)
+    # What a finished job leaves for the person who started it (an import's report of
+    # rejected rows, say); cleared a day after the job ends (``start_progress``).
+    result = models.JSONField(_("result"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("progress")

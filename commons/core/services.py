@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from commons.core.models import AuditEvent, Progress
 
@@ -49,8 +51,18 @@ def record_audit(
     )
 
 
+# How long a finished job's result is kept for the person who started it.
+RESULT_KEPT = datetime.timedelta(days=1)
+
+
 def start_progress(*, label: str, owner=None, total: int | None = None) -> Progress:
-    """Create a progress record for a job about to be queued. Side effects: one insert."""
+    """Create a progress record for a job about to be queued.
+
+    Side effects: one insert; the results of jobs finished more than ``RESULT_KEPT``
+    ago are cleared (one UPDATE)."""
+    Progress.objects.filter(
+        result__isnull=False, updated_at__lt=timezone.now() - RESULT_KEPT
+    ).update(result=None)
     return Progress.objects.create(label=label, owner=owner, total=total)
 
 
@@ -69,9 +81,15 @@ def advance_progress(
 
 
 def finish_progress(
-    *, progress_id: int, failed: bool = False, message: str = "", result_url: str = ""
+    *,
+    progress_id: int,
+    failed: bool = False,
+    message: str = "",
+    result_url: str = "",
+    result: dict | None = None,
 ) -> None:
-    """Mark a job done or failed. Side effects: one UPDATE; a done job's count is completed."""
+    """Mark a job done or failed, with what it leaves for its owner (``result``, kept
+    for ``RESULT_KEPT``). Side effects: one UPDATE; a done job's count is completed."""
     with transaction.atomic():
         progress = Progress.objects.select_for_update().get(pk=progress_id)
         progress.status = Progress.Status.FAILED if failed else Progress.Status.DONE
@@ -79,6 +97,7 @@ def finish_progress(
             progress.done = progress.total
         progress.message = message[:500]
         progress.result_url = result_url
+        progress.result = result
         progress.save()
 
 

@@ -46,3 +46,13 @@ def own_routes(organisation) -> list[dict]:
         .annotate(people=Sum("count"), records=Count("id"))
         .order_by("-people", "recruitment_country", "exploitation_country")
     )
+
+
+def import_progress(user, progress_id: int):
+    """A background import's progress and report, for the person who uploaded the file
+    only: its rejected rows quote the file's cells (not even staff see them)."""
+    from commons.core.models import Progress
+
+    if not user.is_authenticated:
+        return None
+    return Progress.objects.filter(pk=progress_id, owner=user).first()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import multiprocessing
 import os
+import secrets
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +17,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -22,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
-from commons.core.services import record_audit
+from commons.core.services import record_audit, start_progress
 from commons.journeys import ctdc, formats, tallies
 from commons.journeys.models import Batch, Record
 from commons.journeys.rules import can_contribute_journeys, can_manage_batch
@@ -38,6 +41,16 @@ class ImportReport:
     people: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The report as JSON can keep it (a background import's result)."""
+        return {
+            "batch": self.batch.pk if self.batch else None,
+            "accepted": self.accepted,
+            "people": self.people,
+            "rejected": [list(row) for row in self.rejected],
+            "ignored_columns": self.ignored_columns,
+        }
 
 
 class AlreadyImported(ValueError):
@@ -114,26 +127,7 @@ def import_records(
     """
     attestation = _checked_contributor(organisation, by, origin, attestation)
     data = _read(source)
-    digest = hashlib.sha256(data).hexdigest()
-    earlier = Batch.objects.filter(
-        organisation=organisation, digest=digest, withdrawn_at__isnull=True
-    ).first()
-    if earlier is not None:
-        raise AlreadyImported(
-            _(
-                "This file was already contributed as batch %(batch)s on %(date)s; nothing "
-                "was imported. To replace it, withdraw that batch first."
-            )
-            % {"batch": earlier.pk, "date": earlier.created_at.date().isoformat()}
-        )
-    header, rows = read_table(data)
-    layout = _layout(header, format)
-    missing = layout.missing_columns(header)
-    if missing:
-        raise TabularError(
-            _("The file has no column %(columns)s; see docs/data-formats.md.")
-            % {"columns": ", ".join(missing)}
-        )
+    digest, header, rows, layout = _opened(organisation, data, format)
     report = ImportReport(ignored_columns=layout.unknown_columns(header))
     # Rows to expect, for the progress bar: lines of a CSV file; unknown for a workbook.
     total = None if data.startswith(b"PK") else max(data.count(b"\n"), 1)
@@ -170,6 +164,73 @@ def import_records(
         )
     report.batch = batch
     return report
+
+
+# Uploads larger than this are imported in the background, with a progress bar.
+INLINE_UPLOAD_BYTES = 1024 * 1024
+
+
+def queue_import(*, organisation, by, data: bytes, attestation: str):
+    """Import an uploaded file in the background (``tasks.import_records``) once the
+    checks that need no row have passed; returns the job's ``Progress``.
+
+    The file waits in ``VAR_DIR/uploads`` (readable by the server's user only) and is
+    deleted as soon as the job has read it. Raises as ``import_records`` does before it
+    reads a row.
+    """
+    from commons.journeys import tasks
+
+    attestation = _checked_contributor(organisation, by, Batch.Source.UPLOAD, attestation)
+    check_file(organisation=organisation, source=io.BytesIO(data))
+    folder = Path(settings.VAR_DIR) / "uploads"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / f"journeys-{secrets.token_hex(16)}"
+    path.touch(mode=0o600)
+    path.write_bytes(data)
+    progress = start_progress(label=_("Importing journey records"), owner=by)
+    transaction.on_commit(
+        lambda: tasks.import_records.enqueue(
+            progress_id=progress.pk,
+            path=str(path),
+            organisation_id=organisation.pk,
+            by_id=by.pk,
+            attestation=attestation,
+        )
+    )
+    return progress
+
+
+def check_file(*, organisation, source: str | Path | IO[bytes], format: str | None = None) -> str:
+    """What ``import_records`` checks before reading any row, for a page to say at once
+    what is wrong with a file it then imports in the background: returns the layout
+    (``native`` or ``ctdc``); raises as ``import_records`` does."""
+    return _opened(organisation, _read(source), format)[3].format
+
+
+def _opened(organisation, data: bytes, format: str | None):
+    """The file's digest, header, rows and layout, once it is known to be a new table
+    with the columns its layout needs."""
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = Batch.objects.filter(
+        organisation=organisation, digest=digest, withdrawn_at__isnull=True
+    ).first()
+    if earlier is not None:
+        raise AlreadyImported(
+            _(
+                "This file was already contributed as batch %(batch)s on %(date)s; nothing "
+                "was imported. To replace it, withdraw that batch first."
+            )
+            % {"batch": earlier.pk, "date": earlier.created_at.date().isoformat()}
+        )
+    header, rows = read_table(data)
+    layout = _layout(header, format)
+    missing = layout.missing_columns(header)
+    if missing:
+        raise TabularError(
+            _("The file has no column %(columns)s; see docs/data-formats.md.")
+            % {"columns": ", ".join(missing)}
+        )
+    return digest, header, rows, layout
 
 
 def _checked_contributor(organisation, by, origin: str, attestation: str) -> str:

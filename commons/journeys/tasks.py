@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from commons.core.services import advance_progress, finish_progress
@@ -25,4 +28,51 @@ def build_release(*, progress_id: int, epsilon: float, k: int, by_id: int) -> No
         raise
     finish_progress(
         progress_id=progress_id, result_url=reverse("journeys:draft", args=[release.pk])
+    )
+
+
+@task()
+def import_records(
+    *, progress_id: int, path: str, organisation_id: int, by_id: int, attestation: str
+) -> None:
+    """Import a file uploaded on the web in the background; the contributor watches its
+    progress, then reads its report. The file is deleted once read, whatever happens."""
+    from django.core.exceptions import PermissionDenied
+
+    from commons.accounts.models import Organisation, User
+    from commons.journeys import services
+    from commons.journeys.models import Batch
+    from commons.lib.tabular import TabularError
+
+    reported = [0]
+
+    def progress(done: int, total: int | None) -> None:
+        advance_progress(progress_id=progress_id, by=done - reported[0], total=total)
+        reported[0] = done
+
+    try:
+        report = services.import_records(
+            organisation=Organisation.objects.get(pk=organisation_id),
+            by=User.objects.get(pk=by_id),
+            source=path,
+            attestation=attestation,
+            origin=Batch.Source.UPLOAD,
+            progress=progress,
+        )
+    except (TabularError, services.AlreadyImported, ValueError, PermissionDenied) as error:
+        finish_progress(progress_id=progress_id, failed=True, message=str(error))
+        return
+    except Exception:
+        finish_progress(
+            progress_id=progress_id,
+            failed=True,
+            message=_("The import failed; nothing was imported. Please try again."),
+        )
+        raise
+    finally:
+        Path(path).unlink(missing_ok=True)
+    finish_progress(
+        progress_id=progress_id,
+        result_url=reverse("journeys:import_report", args=[progress_id]),
+        result=report.as_dict(),
     )

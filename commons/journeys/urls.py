@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("journeys/contribute/", views.contribute, name="contribute"),
     path("journeys/contribute/record/", views.record_new, name="record_new"),
+    path(
+        "journeys/contribute/imports/<int:progress_id>/",
+        views.import_report,
+        name="import_report",
+    ),
     path("journeys/mine/", views.batches, name="batches"),
     path("journeys/mine/<int:batch_id>/", views.batch, name="batch"),
     path("journeys/mine/<int:batch_id>/withdraw/", views.withdraw, name="withdraw"),

@@ -34,15 +34,18 @@ from commons.journeys.queries import (
     batches_for_user,
     contributing_organisations,
     get_batch_for_user,
+    import_progress,
     own_routes,
 )
 from commons.journeys.releases import export_release, preview, publish_release
 from commons.journeys.rules import can_build_releases
 from commons.journeys.services import (
+    INLINE_UPLOAD_BYTES,
     AlreadyImported,
     contribute_record,
     correct_record,
     import_records,
+    queue_import,
     withdraw_batch,
 )
 from commons.journeys.vocabularies import Exploitation, Sector
@@ -66,14 +69,23 @@ def contribute(request):
         if not organisations:
             deny(request, reason="not a member of a verified organisation")
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
+                if upload.size > INLINE_UPLOAD_BYTES:
+                    progress = queue_import(
+                        organisation=form.cleaned_data["organisation"],
+                        by=request.user,
+                        data=upload.read(),
+                        attestation=form.cleaned_data["attestation"],
+                    )
+                    return redirect("progress", progress_id=progress.pk)
                 report = import_records(
                     organisation=form.cleaned_data["organisation"],
                     by=request.user,
-                    source=form.cleaned_data["file"],
+                    source=upload,
                     attestation=form.cleaned_data["attestation"],
                     origin=Batch.Source.UPLOAD,
-                )
+                ).as_dict()
             except (TabularError, AlreadyImported, ValueError) as error:
                 form.add_error("file", str(error))
             except PermissionDenied:
@@ -83,6 +95,16 @@ def contribute(request):
         "journeys/contribute.html",
         {"form": form, "organisations": organisations, "report": report},
     )
+
+
+@require_GET
+@login_required
+def import_report(request, progress_id: int):
+    """The report of an upload imported in the background, for the person who sent it."""
+    progress = import_progress(request.user, progress_id)
+    if progress is None:
+        raise Http404
+    return render(request, "journeys/import_report.html", {"progress": progress})
 
 
 @require_http_methods(["GET", "POST"])
