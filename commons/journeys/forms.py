@@ -47,7 +47,7 @@ class _Contribution(forms.Form):
 class UploadForm(_Contribution):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
-        help_text=_("One row per record, in the layout of docs/data-formats.md."),
+        help_text=_("One row per record, with the columns of the layout linked above."),
     )
     no_identifiers = forms.BooleanField(
         label=_("The file holds no names, contact details, dates of birth or case notes."),

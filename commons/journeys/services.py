@@ -227,7 +227,10 @@ def _opened(organisation, data: bytes, format: str | None):
     missing = layout.missing_columns(header)
     if missing:
         raise TabularError(
-            _("The file has no column %(columns)s; see docs/data-formats.md.")
+            _(
+                "The file has no column %(columns)s; see the layout of a file of journey "
+                "records (on the upload page, or docs/data-formats.md)."
+            )
             % {"columns": ", ".join(missing)}
         )
     return digest, header, rows, layout
@@ -314,8 +317,8 @@ def _layout(header: list[str], format: str | None) -> _Layout:
     raise TabularError(
         _(
             "The file has neither an exploitation_country column (the Freedom Commons "
-            "layout) nor a CountryOfExploitation column (the CTDC layout); see "
-            "docs/data-formats.md."
+            "layout) nor a CountryOfExploitation column (the CTDC layout); see the layout "
+            "of a file of journey records (on the upload page, or docs/data-formats.md)."
         )
     )
 

@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("journeys/contribute/", views.contribute, name="contribute"),
     path("journeys/contribute/record/", views.record_new, name="record_new"),
+    path("journeys/contribute/layout/", views.file_layout, name="file_layout"),
+    path("journeys/contribute/template.<str:fmt>", views.file_template, name="file_template"),
     path(
         "journeys/contribute/imports/<int:progress_id>/",
         views.import_report,

@@ -16,7 +16,14 @@ from commons.core.errors import deny
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit, start_progress
 from commons.journeys import ctdc, formats, tasks
-from commons.journeys.forms import RecordForm, ReleaseForm, UploadForm, record_initial
+from commons.journeys.formats import FIRST_YEAR, MAX_COUNT, MAX_TRANSIT, NATIVE_COLUMNS
+from commons.journeys.forms import (
+    MAX_UPLOAD_BYTES,
+    RecordForm,
+    ReleaseForm,
+    UploadForm,
+    record_initial,
+)
 from commons.journeys.models import Batch, Record, Release
 from commons.journeys.public import (
     SEX_CHOICES,
@@ -48,7 +55,14 @@ from commons.journeys.services import (
     queue_import,
     withdraw_batch,
 )
-from commons.journeys.vocabularies import Exploitation, Sector
+from commons.journeys.vocabularies import (
+    AgeBand,
+    Exploitation,
+    MeansOfControl,
+    RecruiterRelation,
+    Sector,
+    Sex,
+)
 from commons.lib.flowmap import Flow, capital_coordinates, render_flows, standalone
 from commons.lib.geo import COUNTRY_CHOICES, COUNTRY_CODES, country_name
 from commons.lib.tabular import TabularError, write_csv, write_xlsx
@@ -95,6 +109,44 @@ def contribute(request):
         "journeys/contribute.html",
         {"form": form, "organisations": organisations, "report": report},
     )
+
+
+@require_GET
+def file_layout(request):
+    """The columns of a file of journey records and the codes each takes, from the code
+    itself, so that what the page says and what the import checks never differ."""
+    return render(
+        request,
+        "journeys/layout.html",
+        {
+            "sexes": Sex.choices,
+            "age_bands": AgeBand.choices,
+            "forms": Exploitation.choices,
+            "sectors": Sector.choices,
+            "means": MeansOfControl.choices,
+            "relations": RecruiterRelation.choices,
+            "max_transit": MAX_TRANSIT,
+            "max_count": MAX_COUNT,
+            "first_year": FIRST_YEAR,
+            "max_upload_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+    )
+
+
+@require_GET
+def file_template(request, fmt: str):
+    """An empty file with the native layout's columns, to fill in."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    columns = list(NATIVE_COLUMNS)
+    if fmt == "xlsx":
+        body = write_xlsx([], columns, title=_("Journey records"))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = write_csv([], columns), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="journey-records.{fmt}"'
+    return response
 
 
 @require_GET

@@ -116,6 +116,8 @@ MATRIX = {
     "journeys:release_download": ({"release_id": 1, "fmt": "csv"}, everyone(404)),
     "journeys:contribute": ({}, signed_in_only()),
     "journeys:record_new": ({}, signed_in_only()),
+    "journeys:file_layout": ({}, everyone(200)),
+    "journeys:file_template": ({"fmt": "xlsx"}, everyone(200)),
     # a background import's report: only for the person who started the job (not staff)
     "journeys:import_report": ({"progress_id": "progress"}, {**signed_in_only(404), "dave": 200}),
     "journeys:batches": ({}, signed_in_only()),

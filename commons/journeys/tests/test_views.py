@@ -1,11 +1,22 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from commons.conftest import client_for
 from commons.core.models import AuditEvent, Progress
 from commons.journeys import views
+from commons.journeys.formats import NATIVE_COLUMNS
 from commons.journeys.models import Batch, Record
 from commons.journeys.tests.test_import import ATTESTATION, BAD, GOOD, HEADER, _csv
+from commons.journeys.vocabularies import (
+    AgeBand,
+    Exploitation,
+    MeansOfControl,
+    RecruiterRelation,
+    Sector,
+    Sex,
+)
+from commons.lib.tabular import read_table
 
 RECORD = {
     "year": "2023",
@@ -272,3 +283,43 @@ def test_a_large_upload_that_cannot_be_imported_is_refused_at_once(verified, bob
     assert response.status_code == 200
     assert "neither an exploitation_country column" in response.content.decode()
     assert not Progress.objects.exists() and not Batch.objects.exists()
+
+
+def test_the_file_layout_page_lists_every_column_and_code_the_import_takes(db):
+    page = client_for(None).get(reverse("journeys:file_layout")).content.decode()
+    for column in NATIVE_COLUMNS:
+        if not column.startswith("transit_") or column.startswith("transit_1_"):
+            assert f"<code>{column}</code>" in page
+    assert "<code>transit_5_place</code>" in page
+    for vocabulary in (Sex, AgeBand, Exploitation, Sector, MeansOfControl, RecruiterRelation):
+        for code, label in vocabulary.choices:
+            assert f"<li><code>{code}</code> {escape(label)}</li>" in page
+
+
+def test_the_empty_file_to_fill_in_imports_once_filled(verified, bob, tmp_path):
+    client = client_for(None)
+    csv_template = client.get(reverse("journeys:file_template", args=["csv"]))
+    header = csv_template.content.decode("utf-8-sig").strip()
+    assert header == ",".join(NATIVE_COLUMNS)
+    workbook = client.get(reverse("journeys:file_template", args=["xlsx"]))
+    assert workbook.content.startswith(b"PK")
+    assert read_table(workbook.content)[0] == list(NATIVE_COLUMNS)
+    filled = (
+        header
+        + "\n"
+        + ",".join(
+            {"year": "2023", "exploitation_country": "TH", "recruitment_country": "MM"}.get(c, "")
+            for c in NATIVE_COLUMNS
+        )
+    )
+    response = client_for(bob).post(
+        reverse("journeys:contribute"),
+        {
+            "organisation": verified.pk,
+            "file": _upload(filled.encode()),
+            "attestation": ATTESTATION,
+            "no_identifiers": "on",
+        },
+    )
+    assert "1 records accepted (1 people)" in response.content.decode()
+    assert reverse("journeys:file_layout") in response.content.decode()
