@@ -51,7 +51,7 @@ def test_a_member_uploads_a_file_and_sees_every_rejected_row(verified, bob):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "3 records accepted (14 people)" in page
+    assert "3 records accepted. People they stand for: 14." in page
     assert "7 rows rejected" in page and "exploitation_country: empty" in page
     assert Record.objects.count() == 3
 
@@ -260,7 +260,7 @@ def test_a_large_upload_is_imported_in_the_background_and_reported_to_its_sender
     report_url = reverse("journeys:import_report", args=[progress.pk])
     assert report_url in client.get(response.url).content.decode()
     page = client.get(report_url).content.decode()
-    assert "3 records accepted (14 people)" in page
+    assert "3 records accepted. People they stand for: 14." in page
     assert "7 rows rejected" in page and "exploitation_country: empty" in page
     assert Record.objects.count() == 3
     assert not list((settings.VAR_DIR / "uploads").iterdir())  # the file is gone
@@ -321,5 +321,5 @@ def test_the_empty_file_to_fill_in_imports_once_filled(verified, bob, tmp_path):
             "no_identifiers": "on",
         },
     )
-    assert "1 records accepted (1 people)" in response.content.decode()
+    assert "1 record accepted. People it stands for: 1." in response.content.decode()
     assert reverse("journeys:file_layout") in response.content.decode()
