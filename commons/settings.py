@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "commons.accounts",
     "commons.directory",
     "commons.journeys",
+    "commons.surveys",
 ]
 
 MIDDLEWARE = [

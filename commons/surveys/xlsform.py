@@ -1,0 +1,275 @@
+"""XLSForm questionnaires, read with pyxform (the library ODK and KoboToolbox use).
+
+``read_form(data)`` checks a workbook (``survey``, ``choices`` and optional ``settings``
+sheets) and returns a ``Form``: its questions in order, each with its group path, its
+labels in every language of the form, its choices, and its skip logic and constraint
+compiled (``expressions``). pyxform checks the XLSForm itself; this module then keeps
+to what surveys here support and says, for anything else, which sheet and row hold it
+(``FormError``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from pyxform.builder import create_survey_element_from_dict
+from pyxform.errors import PyXFormError
+from pyxform.xls2json import workbook_to_json
+from pyxform.xls2json_backends import get_xlsform
+
+from commons.surveys.expressions import Expression, ExpressionError, compile_expression
+
+# pyxform's question types, as its JSON names them, and the XLSForm names we use.
+TYPES = {
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+    "text": "text",
+    "integer": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "note": "note",
+}
+# Filled in by the device or the server, never a question: kept out of a form's
+# questions (a Kobo or ODK export's columns of these are metadata).
+METADATA_TYPES = {"start", "end", "today", "deviceid", "username", "calculate"}
+_LANGUAGE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)$")
+_ROW = re.compile(r"^\[row : (\d+)\]\s*")
+_SHEET = re.compile(r"On the '(\w+)' sheet")
+
+
+class FormError(ValueError):
+    """A workbook that is not a form surveys here can use: where, and why."""
+
+    def __init__(self, problem: str, *, sheet: str = "", row: int | None = None) -> None:
+        self.sheet, self.row, self.problem = sheet, row, problem
+        if sheet and row:
+            message = _("Sheet %(sheet)s, row %(row)s: %(problem)s")
+        elif sheet:
+            message = _("Sheet %(sheet)s: %(problem)s")
+        else:
+            message = "%(problem)s"
+        super().__init__(message % {"sheet": sheet, "row": row, "problem": problem})
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    labels: dict[str, str]  # language code ("" when the form has one language) -> label
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    path: str  # with its groups: "profile/populations"
+    type: str  # a value of TYPES
+    labels: dict[str, str]
+    row: int  # on the survey sheet
+    choices: tuple[Choice, ...] = ()
+    list_name: str = ""
+    required: bool = False
+    relevant: Expression | None = None  # with the relevance of its groups
+    constraint: Expression | None = None
+    hints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(self.path.split("/")[:-1])
+
+    def choice(self, name: str) -> Choice | None:
+        return next((choice for choice in self.choices if choice.name == name), None)
+
+
+@dataclass(frozen=True)
+class Form:
+    title: str
+    form_id: str
+    version: str
+    languages: dict[str, str]  # code -> name, in the workbook's order
+    default_language: str  # a code of ``languages``, or "" for a form in one language
+    questions: tuple[Question, ...]
+
+    def question(self, name: str) -> Question | None:
+        return next((q for q in self.questions if q.name == name or q.path == name), None)
+
+
+def read_form(data: bytes) -> Form:
+    """Read and check an XLSForm workbook. Raises ``FormError``."""
+    try:
+        workbook = get_xlsform(xlsform=data)
+        rows = _rows(workbook.survey)
+        structure = workbook_to_json(
+            workbook_dict=workbook,
+            form_name="data",
+            fallback_form_name=workbook.fallback_form_name,
+            default_language=None,
+            warnings=[],
+        )
+        # Building the XForm is how pyxform checks references between questions.
+        create_survey_element_from_dict(copy.deepcopy(structure)).to_xml()
+    except PyXFormError as error:
+        raise _form_error(str(error)) from None
+    except (ValueError, KeyError, TypeError, OSError) as error:
+        raise FormError(
+            _("This is not an XLSForm workbook (%(reason)s).") % {"reason": error}
+        ) from None
+    languages = _languages(structure)
+    default = _code(structure.get("default_language", "default"), languages)
+    questions: list[Question] = []
+    _walk(structure.get("children", []), (), None, rows, languages, questions)
+    if not any(question.type != "note" for question in questions):
+        raise FormError(_("The form has no question to answer."), sheet="survey")
+    return Form(
+        title=str(structure.get("title") or structure.get("id_string") or ""),
+        form_id=str(structure.get("id_string") or ""),
+        version=str(structure.get("version") or ""),
+        languages=languages,
+        default_language=default,
+        questions=tuple(questions),
+    )
+
+
+def _form_error(message: str) -> FormError:
+    row = _ROW.match(message)
+    sheet = _SHEET.search(message)
+    problem = _ROW.sub("", message).strip()
+    return FormError(
+        problem,
+        sheet=sheet.group(1) if sheet else ("survey" if row else ""),
+        row=int(row.group(1)) if row else None,
+    )
+
+
+def _rows(survey: list[dict]) -> dict[tuple[str, ...], int]:
+    """Each element's row on the survey sheet, by its path (pyxform counts the header as
+    row 1, as a spreadsheet shows it)."""
+    rows: dict[tuple[str, ...], int] = {}
+    stack: list[str] = []
+    for index, row in enumerate(survey):
+        kind = str(row.get("type", "")).strip().lower().replace(" ", "_")
+        name = str(row.get("name", "")).strip()
+        if kind in {"end_group", "end_repeat"}:
+            if stack:
+                stack.pop()
+            continue
+        rows[(*stack, name)] = index + 2
+        if kind in {"begin_group", "begin_repeat"}:
+            stack.append(name)
+    return rows
+
+
+def _languages(structure: dict) -> dict[str, str]:
+    found: dict[str, str] = {}
+
+    def visit(value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in {"label", "hint"} and isinstance(item, dict):
+                    for language in item:
+                        match = _LANGUAGE.match(language)
+                        code = match.group("code").lower() if match else language
+                        found.setdefault(code, match.group("name") if match else language)
+                else:
+                    visit(item)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+
+    visit(structure)
+    found.pop("default", None)
+    return found
+
+
+def _code(language: str, languages: dict[str, str]) -> str:
+    match = _LANGUAGE.match(language or "")
+    if match:
+        return match.group("code").lower()
+    return language if language in languages else ""
+
+
+def _labels(value, languages: dict[str, str]) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {
+            _code(language, languages) or language: str(text) for language, text in value.items()
+        }
+    return {"": str(value)} if value else {}
+
+
+def _walk(children, groups, relevant, rows, languages, questions) -> None:
+    for child in children:
+        kind, name = child.get("type"), child.get("name", "")
+        path = (*groups, name)
+        row = rows.get(path, 0)
+        bind = child.get("bind", {})
+        if kind == "group":
+            if name == "meta" and child.get("control", {}).get("bodyless"):
+                continue  # pyxform's instanceID
+            own = _expression(bind.get("relevant"), "relevant", row)
+            _walk(child.get("children", []), path, _both(relevant, own), rows, languages, questions)
+            continue
+        if kind in METADATA_TYPES:
+            continue
+        if kind not in TYPES:
+            raise FormError(
+                _(
+                    "the question type %(type)s is not supported; use select_one, "
+                    "select_multiple, text, integer, decimal, date, note or a group."
+                )
+                % {"type": repr(kind)},
+                sheet="survey",
+                row=row,
+            )
+        constraint = _expression(bind.get("constraint"), "constraint", row)
+        if constraint is not None and TYPES[kind] not in {"integer", "decimal"}:
+            raise FormError(
+                _("a constraint is supported on integer and decimal questions only."),
+                sheet="survey",
+                row=row,
+            )
+        questions.append(
+            Question(
+                name=name,
+                path="/".join(path),
+                type=TYPES[kind],
+                labels=_labels(child.get("label"), languages),
+                hints=_labels(child.get("hint"), languages),
+                row=row,
+                choices=tuple(
+                    Choice(str(choice["name"]), _labels(choice.get("label"), languages))
+                    for choice in child.get("choices", [])
+                ),
+                list_name=child.get("list_name", ""),
+                required=str(bind.get("required", "")).lower() in {"yes", "true", "true()"},
+                relevant=_both(relevant, _expression(bind.get("relevant"), "relevant", row)),
+                constraint=constraint,
+            )
+        )
+
+
+def _expression(text, column: str, row: int) -> Expression | None:
+    if not text:
+        return None
+    try:
+        return compile_expression(str(text))
+    except ExpressionError as error:
+        raise FormError(
+            _("the %(column)s expression is not supported: %(problem)s")
+            % {"column": column, "problem": error},
+            sheet="survey",
+            row=row,
+        ) from None
+
+
+def _both(outer: Expression | None, inner: Expression | None) -> Expression | None:
+    """A question inside a group is relevant when the group and the question are."""
+    if outer is None or inner is None:
+        return outer or inner
+    return Expression(
+        text=f"({outer.text}) and ({inner.text})",
+        evaluate=lambda answers, itself: (
+            outer.evaluate(answers, itself) and inner.evaluate(answers, itself)
+        ),
+        references=outer.references | inner.references,
+    )
