@@ -48,6 +48,8 @@ class AuditEvent(models.Model):
         RELEASE_BUILT = "journeys.release_built", _("Journey release built")
         RELEASE_PUBLISHED = "journeys.release_published", _("Journey release published")
         STEWARD_READ = "journeys.steward_read", _("Journey data read by a data steward")
+        SURVEY_CREATED = "surveys.created", _("Survey created from a form")
+        SURVEY_RESPONSES_IMPORTED = "surveys.responses_imported", _("Survey responses imported")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

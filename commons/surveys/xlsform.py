@@ -37,7 +37,6 @@ TYPES = {
 METADATA_TYPES = {"start", "end", "today", "deviceid", "username", "calculate"}
 _LANGUAGE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)$")
 _ROW = re.compile(r"^\[row : (\d+)\]\s*")
-_SHEET = re.compile(r"On the '(\w+)' sheet")
 
 
 class FormError(ValueError):
@@ -132,13 +131,20 @@ def read_form(data: bytes) -> Form:
 
 
 def _form_error(message: str) -> FormError:
+    """pyxform's message as sheet, row and problem: it starts with the row, on the survey
+    sheet unless it names another ("On the 'choices' sheet"); without a row, the sheet it
+    speaks of, if any."""
     row = _ROW.match(message)
-    sheet = _SHEET.search(message)
-    problem = _ROW.sub("", message).strip()
+    named = re.search(r"On the '(\w+)' sheet", message)
+    mentioned = re.search(r"\b(survey|choices|settings) sheet\b", message)
+    if named:
+        sheet = named.group(1)
+    elif row:
+        sheet = "survey"
+    else:
+        sheet = mentioned.group(1) if mentioned else ""
     return FormError(
-        problem,
-        sheet=sheet.group(1) if sheet else ("survey" if row else ""),
-        row=int(row.group(1)) if row else None,
+        _ROW.sub("", message).strip(), sheet=sheet, row=int(row.group(1)) if row else None
     )
 
 

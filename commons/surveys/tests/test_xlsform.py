@@ -96,6 +96,12 @@ def test_a_form_error_names_the_sheet_the_row_and_the_problem(survey, choices, s
     assert str(error).startswith(f"Sheet {sheet}, row {row}: " if row else f"Sheet {sheet}: ")
 
 
+def test_a_select_without_a_choices_sheet_names_the_missing_sheet():
+    with pytest.raises(FormError) as caught:
+        read_form(workbook([["type", "name", "label"], ["select_one yesno", "q", "Q"]]))
+    assert caught.value.sheet == "choices" and str(caught.value).startswith("Sheet choices: ")
+
+
 def test_something_that_is_not_a_workbook_is_refused():
     with pytest.raises(FormError, match="not recognized as a supported type"):
         read_form(b"%PDF-1.4 a report")
