@@ -1,6 +1,8 @@
 """Responses from KoboToolbox and ODK exports, as those tools write them."""
 
+import csv
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -138,3 +140,27 @@ def test_the_commands_create_a_survey_and_import_its_responses(db, tmp_path, cap
         call_command("surveys", "import-form", str(broken))
     with pytest.raises(CommandError, match="already a survey called cso-2025"):
         call_command("surveys", "import-form", str(form), "--slug", "cso-2025")
+
+
+def test_the_report_command_prints_valid_n_percentages_as_json_and_csv(db, tmp_path, capsys):
+    survey = create_survey(workbook=cso_form(), slug="cso")
+    rows = ["yes,children women,10,a", "yes,children,20,b", "no,,5,c", ",women,,d"]
+    import_responses(survey=survey, source=_csv("trained,populations,staff,_uuid", *rows))
+    call_command("surveys", "report", "cso", "--format", "json")
+    found = json.loads(capsys.readouterr().out)
+    assert (found["survey"], found["responses"]) == ("cso", 4)
+    trained = next(q for q in found["questions"] if q["name"] == "trained")
+    assert trained["valid_n"] == 3
+    assert trained["choices"][0] == {"name": "yes", "label": "Yes", "count": 2, "percent": 66.7}
+    call_command("surveys", "report", "cso", "--filter", "trained=yes", "--by", "populations")
+    filtered = json.loads(capsys.readouterr().out)
+    staff = next(q for q in filtered["questions"] if q["name"] == "staff")
+    assert (filtered["responses"], staff["mean"]) == (2, 15)
+    assert staff["by"]["children"] == {"responses": None, "too_few": True}
+    call_command("surveys", "report", "cso", "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    yes = next(row for row in table if row["question"] == "trained" and row["choice"] == "yes")
+    assert (yes["valid_n"], yes["count"], yes["percent"]) == ("3", "2", "66.7")
+    assert AuditEvent.objects.filter(action="data.export", target_id=str(survey.pk)).count() == 3
+    with pytest.raises(CommandError, match="colour: no question of this form has this name"):
+        call_command("surveys", "report", "cso", "--filter", "colour=red")

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,14 +7,16 @@ from django.utils.translation import gettext as _
 from commons.accounts.models import Organisation
 from commons.core.management.progress import progress_bar
 from commons.lib.tabular import TabularError
+from commons.surveys.analysis import FilterError
 from commons.surveys.importing import import_responses
 from commons.surveys.models import Survey
+from commons.surveys.queries import report_csv, survey_report
 from commons.surveys.services import create_survey
 from commons.surveys.xlsform import FormError
 
 
 class Command(BaseCommand):
-    help = "Surveys. Sub-commands: import-form, import-responses."
+    help = "Surveys. Sub-commands: import-form, import-responses, report."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -43,12 +46,51 @@ class Command(BaseCommand):
         )
         responses.add_argument("slug", help=_("The survey's short name."))
         responses.add_argument("file", help=_("The export (.csv or .xlsx)."))
+        shown = sub.add_parser(
+            "report",
+            help=_("Print a survey's findings: valid N, counts and percentages per question."),
+        )
+        shown.add_argument("slug", help=_("The survey's short name."))
+        shown.add_argument("--format", choices=["json", "csv"], default="json")
+        shown.add_argument(
+            "--filter",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help=_("Only the responses with this answer (repeat to combine)."),
+        )
+        shown.add_argument(
+            "--by", metavar="NAME", help=_("Break every question down by this question.")
+        )
 
     def handle(self, *args, action, **options):
         if action == "import-form":
             self._import_form(**options)
-        else:
+        elif action == "import-responses":
             self._import_responses(**options)
+        else:
+            self._report(**options)
+
+    def _report(self, *, slug, format, filter, by=None, **_options):
+        survey = Survey.objects.filter(slug=slug).first()
+        if survey is None:
+            raise CommandError(_("There is no survey %(slug)s.") % {"slug": repr(slug)})
+        filters = {}
+        for condition in filter:
+            name, equals, value = condition.partition("=")
+            if not equals or not name:
+                raise CommandError(
+                    _("%(filter)s: write a filter as NAME=VALUE.") % {"filter": repr(condition)}
+                )
+            filters[name.strip()] = value.strip()
+        try:
+            found = survey_report(survey, filters=filters, by=by, format=format)
+        except FilterError as error:
+            raise CommandError(str(error)) from None
+        if format == "json":
+            self.stdout.write(json.dumps({"survey": survey.slug, **found}, ensure_ascii=False))
+        else:
+            self.stdout.write(report_csv(found), ending="")
 
     def _import_form(self, *, file, slug=None, org=None, **_options):
         owner = None
