@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("commons.accounts.urls")),
     path("", include("commons.directory.urls")),
     path("", include("commons.journeys.urls")),
+    path("", include("commons.surveys.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,3 +6,4 @@ class SurveysConfig(AppConfig):
     name = "commons.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+    navigation = [(30, _("Surveys"), "surveys:list", "all")]

@@ -29,6 +29,26 @@ CSV_COLUMNS = [
 ]
 
 
+def surveys_for_user(user):
+    """The surveys whose report this person may read, newest first."""
+    from django.db.models import Q
+
+    from commons.accounts.models import Membership
+
+    if not user.is_authenticated:
+        return Survey.objects.filter(report_public=True)
+    if user.is_staff:
+        return Survey.objects.all()
+    return Survey.objects.filter(
+        Q(report_public=True)
+        | Q(readers=user)
+        | Q(
+            owner__memberships__user=user,
+            owner__memberships__status=Membership.Status.ACTIVE,
+        )
+    ).distinct()
+
+
 def survey_index(survey: Survey) -> Index:
     answers = (
         Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
@@ -39,11 +59,20 @@ def survey_index(survey: Survey) -> Index:
 
 
 def survey_report(
-    survey: Survey, *, filters=None, by=None, format="json", actor=None, request=None
+    survey: Survey,
+    *,
+    filters=None,
+    by=None,
+    format="json",
+    language="",
+    actor=None,
+    request=None,
 ) -> dict:
-    """The survey's findings (``analysis.report``), written to the audit log as an
-    export. Raises ``analysis.FilterError``."""
-    found = report(survey_index(survey), filters=filters, by=by)
+    """The survey's findings (``analysis.report``, labels in ``language`` when the form
+    has it), written to the audit log as an export. Raises ``analysis.FilterError``."""
+    form = survey.form
+    language = language if language in form.languages else ""
+    found = report(survey_index(survey), filters=filters, by=by, language=language)
     record_audit(
         action=AuditEvent.Action.EXPORT,
         actor=actor,

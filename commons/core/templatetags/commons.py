@@ -14,6 +14,11 @@ def country(code: str) -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key):
-    """``mapping[key]`` in a template (None when missing)."""
-    return mapping.get(key) if hasattr(mapping, "get") else None
+def get_item(mapping: dict | list, key):
+    """``mapping[key]`` in a template, or a list's item at that position (None when
+    missing)."""
+    if hasattr(mapping, "get"):
+        return mapping.get(key)
+    if isinstance(mapping, list | tuple) and isinstance(key, int) and 0 <= key < len(mapping):
+        return mapping[key]
+    return None

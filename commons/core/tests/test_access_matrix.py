@@ -12,6 +12,8 @@ from commons.accounts.models import ApiToken, Membership
 from commons.conftest import client_for
 from commons.journeys.models import Batch
 from commons.journeys.releases import build_release
+from commons.surveys.services import create_survey
+from commons.surveys.tests.forms import cso_form
 
 PERSONAS = ["anonymous", "alice", "bob", "carol", "dave", "moderator", "steward", "staff"]
 SIGNED_IN = PERSONAS[1:]
@@ -116,6 +118,12 @@ MATRIX = {
     "journeys:release_download": ({"release_id": 1, "fmt": "csv"}, everyone(404)),
     "journeys:contribute": ({}, signed_in_only()),
     "journeys:record_new": ({}, signed_in_only()),
+    # surveys: an unpublished report is for the owner's members and staff only
+    "surveys:list": ({}, everyone(200)),
+    "surveys:report": (
+        {"slug": "survey"},
+        {**everyone(404), "alice": 200, "bob": 200, "staff": 200},
+    ),
     "journeys:file_layout": ({}, everyone(200)),
     "journeys:file_template": ({"fmt": "xlsx"}, everyone(200)),
     # a background import's report: only for the person who started the job (not staff)
@@ -183,6 +191,7 @@ def objects(personas, lantern):
         "lantern_batch": Batch.objects.create(
             organisation=lantern, created_by=personas["alice"], source="form", attestation="x"
         ).pk,
+        "survey": create_survey(workbook=cso_form(), owner=lantern, slug="matrix").slug,
         "alice_id": save_person_profile(
             user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
         ).pk,
