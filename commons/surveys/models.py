@@ -6,6 +6,7 @@ holds its answers by question name: text, a choice name, a list of choice names,
 number or an ISO date; no answer is no key.
 """
 
+import hashlib
 from functools import lru_cache
 
 from django.conf import settings
@@ -79,7 +80,12 @@ class Survey(TimeStampedModel):
 
     @property
     def form(self) -> Form:
-        return _form(self.digest, bytes(self.workbook))
+        return form_of(bytes(self.workbook))
+
+
+def form_of(workbook: bytes) -> Form:
+    """``read_form``, once per workbook in a process (pyxform takes a while)."""
+    return _form(hashlib.sha256(workbook).hexdigest(), workbook)
 
 
 @lru_cache(maxsize=32)

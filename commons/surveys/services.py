@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
-from commons.surveys.models import Survey
+from commons.surveys.models import Survey, form_of
 from commons.surveys.rules import can_create_survey
-from commons.surveys.xlsform import read_form
 
 
 @transaction.atomic
@@ -28,7 +27,7 @@ def create_survey(*, workbook: bytes, owner=None, slug: str | None = None, by=No
     """
     if by is not None and not can_create_survey(by, owner):
         raise PermissionDenied
-    form = read_form(workbook)
+    form = form_of(workbook)
     if slug is not None and (not slug or slugify(slug) != slug):
         raise ValueError(
             _("%(slug)s is not a short name: use lower-case letters, digits and hyphens.")

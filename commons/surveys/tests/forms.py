@@ -1,6 +1,7 @@
 """XLSForm workbooks built in tests, as a researcher's spreadsheet would hold them."""
 
 import io
+from functools import cache
 
 from openpyxl import Workbook
 
@@ -33,6 +34,7 @@ def workbook(
     return buffer.getvalue()
 
 
+@cache  # the same bytes each time: a workbook's file records when it was saved
 def cso_form() -> bytes:
     """A small form modelled on the background survey of civil-society organisations."""
     return workbook(
