@@ -237,6 +237,8 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     journeys = _load_journeys(
         Organisation.objects.filter(slug__in=[r["slug"] for r in _fictional()]).order_by("slug")
     )
+    from commons.surveys.demo import load_demo_survey
+
     return (
         PEOPLE,
         password,
@@ -244,6 +246,7 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
             "organisations": Organisation.objects.filter(is_demo=True).count(),
             "new": created,
             "journey_records": journeys,
+            "survey_responses": load_demo_survey(),
         },
     )
 

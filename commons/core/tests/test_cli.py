@@ -98,6 +98,14 @@ def test_demo_loads_real_and_fictional_organisations_and_one_person_per_role(
     assert contributors and all(name.endswith("(demo)") for name in contributors)
     assert Release.objects.filter(status="published").count() == 1
     assert ReleaseCell.objects.filter(table="route").count() > 0
+    # A demo survey, its title saying so, with synthetic responses and a published report.
+    from commons.surveys.demo import RESPONSES, SLUG
+    from commons.surveys.models import Survey
+
+    assert f"a demo survey with {RESPONSES} synthetic responses" in out
+    survey = Survey.objects.get(slug=SLUG)
+    assert survey.title.endswith("(demo)") and survey.report_public
+    assert survey.responses.count() == RESPONSES
     # Running it again adds nothing and keeps the password.
     records = Record.objects.count()
     call_command("demo")

@@ -19,8 +19,13 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready: {counts['organisations']} organisations"
                 + (
-                    f", {counts['journey_records']} synthetic journey records and a release."
+                    f", {counts['journey_records']} synthetic journey records and a release"
                     if counts["journey_records"]
+                    else ""
+                )
+                + (
+                    f", a demo survey with {counts['survey_responses']} synthetic responses."
+                    if counts["survey_responses"]
                     else "."
                 )
             )
