@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -78,6 +79,19 @@ def advance_progress(
     Progress.objects.filter(pk=progress_id).exclude(
         status__in=[Progress.Status.DONE, Progress.Status.FAILED]
     ).update(**changes)
+
+
+def progress_reporter(progress_id: int) -> Callable[[int, int | None], None]:
+    """A ``progress(done, total)`` callback, as long-running services take one, that
+    moves the job's progress record to ``done`` (``advance_progress``)."""
+    reported = 0
+
+    def progress(done: int, total: int | None) -> None:
+        nonlocal reported
+        advance_progress(progress_id=progress_id, by=done - reported, total=total)
+        reported = done
+
+    return progress
 
 
 def finish_progress(

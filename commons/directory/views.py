@@ -3,7 +3,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from commons.directory.queries import (
 )
 from commons.directory.services import merge_organisations, save_person_profile, save_profile
 from commons.directory.vocabularies import OrganisationType, Population, Service
+from commons.lib.downloads import attachment
 from commons.lib.geo import COUNTRY_CHOICES, country_name
 from commons.lib.languages import LANGUAGE_CHOICES
 from commons.lib.tabular import write_csv, write_xlsx
@@ -97,17 +98,13 @@ def _map_context(request, query, result) -> dict:
     }
 
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
+EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
 @require_GET
 def export(request, fmt: str):
     """The organisations of a search, as CSV, XLSX or JSON; every export is audited."""
-    if fmt not in EXPORT_TYPES:
+    if fmt not in EXPORT_FORMATS:
         raise Http404
     query = parse_search(request.GET)
     fields = export_fields(request.user)
@@ -126,10 +123,7 @@ def export(request, fmt: str):
         target_label="directory search",
         data={"format": fmt, "rows": len(rows), "query": request.GET.urlencode()[:500]},
     )
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="organisations-{stamp}.{fmt}"'
-    return response
+    return attachment(content, f"organisations-{timezone.now():%Y%m%d}.{fmt}")
 
 
 @require_GET

@@ -192,20 +192,21 @@ def noisy_tables(
     total, done = sum(len(counts) for counts in exact.values()), 0
     released: dict[str, dict[tuple, int]] = {code: {} for code in exact}
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        for code, noisy in pool.map(lambda part: _noisy_part(*part, plan), parts):
+        noised = pool.map(lambda part: _noisy_part(*part, plan), parts)
+        for (code, part), noisy in zip(parts, noised, strict=True):
             released[code].update(noisy)
-            done += NOISE_PART
+            done += len(part)
             if progress is not None:
-                progress(min(done, total), total)
+                progress(done, total)
     return released
 
 
-def _noisy_part(code: str, counts: dict[tuple, int], plan: Plan) -> tuple[str, dict]:
+def _noisy_part(code: str, counts: dict[tuple, int], plan: Plan) -> dict[tuple, int]:
     # OpenDP takes a map of plain keys: each cell is known by its place in ``keys``.
     keys = list(counts)
     measurement = _threshold_measurement(plan.scale, plan.tables[code].threshold)
     noisy = measurement(dict(enumerate(counts.values())))
-    return code, {keys[index]: max(0, count) for index, count in noisy.items() if count >= plan.k}
+    return {keys[index]: max(0, count) for index, count in noisy.items() if count >= plan.k}
 
 
 def rounded(number: int) -> int:

@@ -68,52 +68,24 @@ def cell(table: str, text: str) -> tuple:
     )
 
 
-def row(
-    *,
-    year: int,
-    sex: str,
-    age_band: str,
-    citizenship: str,
-    recruitment: str,
-    exploitation: str,
-    sector: str,
-    transit: tuple[str, ...],
-    forms: tuple[str, ...],
-    people: int,
-    records: int = 1,
-) -> Row:
-    """What the tables read of a record (or of ``records`` identical ones)."""
-    return Row(
-        year,
-        sex,
-        age_group(age_band),
-        citizenship,
-        recruitment,
-        exploitation,
-        sector,
-        transit,
-        forms,
-        people,
-        records,
-    )
+_AGE_GROUPS = {band: age_group(band) for band in AgeBand.values}
 
 
 def record_row(record: Record) -> Row:
-    return row(
-        year=record.year,
-        sex=record.sex,
-        age_band=record.age_band,
-        citizenship=record.citizenship,
-        recruitment=record.recruitment_country,
-        exploitation=record.exploitation_country,
-        sector=record.sector,
-        transit=tuple(stage.get("country", "") for stage in record.transit or ()),
-        forms=tuple(record.forms or ()),
-        people=record.count,
+    """What the tables read of a stored record."""
+    return Row(
+        record.year,
+        record.sex,
+        _AGE_GROUPS.get(record.age_band, "unknown"),
+        record.citizenship,
+        record.recruitment_country,
+        record.exploitation_country,
+        record.sector,
+        tuple(stage.get("country", "") for stage in record.transit or ()),
+        tuple(record.forms or ()),
+        record.count,
+        1,
     )
-
-
-_AGE_GROUPS = {band: age_group(band) for band in AgeBand.values}
 
 
 def journey_row(record: JourneyRow) -> Row:

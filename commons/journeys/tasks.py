@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from commons.core.services import advance_progress, finish_progress
+from commons.core.services import finish_progress, progress_reporter
 
 
 @task()
@@ -13,15 +13,12 @@ def build_release(*, progress_id: int, epsilon: float, k: int, by_id: int) -> No
     from commons.accounts.models import User
     from commons.journeys import releases
 
-    reported = [0]
-
-    def progress(done: int, total: int | None) -> None:
-        advance_progress(progress_id=progress_id, by=done - reported[0], total=total)
-        reported[0] = done
-
     try:
         release = releases.build_release(
-            epsilon=epsilon, k=k, by=User.objects.get(pk=by_id), progress=progress
+            epsilon=epsilon,
+            k=k,
+            by=User.objects.get(pk=by_id),
+            progress=progress_reporter(progress_id),
         )
     except Exception as error:
         finish_progress(progress_id=progress_id, failed=True, message=str(error))
@@ -44,12 +41,6 @@ def import_records(
     from commons.journeys.models import Batch
     from commons.lib.tabular import TabularError
 
-    reported = [0]
-
-    def progress(done: int, total: int | None) -> None:
-        advance_progress(progress_id=progress_id, by=done - reported[0], total=total)
-        reported[0] = done
-
     try:
         report = services.import_records(
             organisation=Organisation.objects.get(pk=organisation_id),
@@ -57,7 +48,7 @@ def import_records(
             source=path,
             attestation=attestation,
             origin=Batch.Source.UPLOAD,
-            progress=progress,
+            progress=progress_reporter(progress_id),
         )
     except (TabularError, services.AlreadyImported, ValueError, PermissionDenied) as error:
         finish_progress(progress_id=progress_id, failed=True, message=str(error))

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -63,6 +63,7 @@ from commons.journeys.vocabularies import (
     Sector,
     Sex,
 )
+from commons.lib.downloads import attachment
 from commons.lib.flowmap import Flow, capital_coordinates, render_flows, standalone
 from commons.lib.geo import COUNTRY_CHOICES, COUNTRY_CODES, country_name
 from commons.lib.tabular import TabularError, write_csv, write_xlsx
@@ -136,17 +137,14 @@ def file_layout(request):
 @require_GET
 def file_template(request, fmt: str):
     """An empty file with the native layout's columns, to fill in."""
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in TABLE_FORMATS:
         raise Http404
     columns = list(NATIVE_COLUMNS)
     if fmt == "xlsx":
         body = write_xlsx([], columns, title=_("Journey records"))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body, content_type = write_csv([], columns), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="journey-records.{fmt}"'
-    return response
+        body = write_csv([], columns)
+    return attachment(body, f"journey-records.{fmt}")
 
 
 @require_GET
@@ -209,17 +207,14 @@ def batches(request):
     )
 
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+TABLE_FORMATS = ("csv", "xlsx")
 
 
 @require_GET
 @login_required
 def export_mine(request, fmt: str):
     """The organisation's own records, in the native or the CTDC layout (audited)."""
-    if fmt not in EXPORT_TYPES:
+    if fmt not in TABLE_FORMATS:
         raise Http404
     organisation = (
         contributing_organisations(request.user)
@@ -243,11 +238,7 @@ def export_mine(request, fmt: str):
         data={"what": "own journey records", "format": fmt, "layout": layout, "rows": len(rows)},
     )
     content = write_csv(rows, columns) if fmt == "csv" else write_xlsx(rows, columns)
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{organisation.slug}-journeys-{layout}.{fmt}"'
-    )
-    return response
+    return attachment(content, f"{organisation.slug}-journeys-{layout}.{fmt}")
 
 
 @require_GET
@@ -448,7 +439,6 @@ def map_download(request, fmt: str):
         target=release,
         data={"what": "journey flows", "format": fmt, "filters": request.GET.urlencode()[:300]},
     )
-    name = f"journeys-release-{release.pk}"
     cite = citation(release)
     if fmt == "csv":
         # The citation line first, after the byte-order mark spreadsheets look for.
@@ -459,7 +449,6 @@ def map_download(request, fmt: str):
                 codecs.BOM_UTF8
             )
         )
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     elif fmt == "geojson":
         places = capital_coordinates()
         features = [
@@ -482,12 +471,9 @@ def map_download(request, fmt: str):
             {"type": "FeatureCollection", "citation": cite, "features": features},
             ensure_ascii=False,
         )
-        response = HttpResponse(body, content_type="application/geo+json")
     else:
         body = standalone(str(_flow_map(release, result, new)), cite)
-        response = HttpResponse(body, content_type="image/svg+xml")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return attachment(body, f"journeys-release-{release.pk}.{fmt}")
 
 
 @require_GET
@@ -519,12 +505,10 @@ def releases(request):
 @require_GET
 def release_download(request, release_id: int, fmt: str):
     release = published_releases().filter(pk=release_id).first()
-    if release is None or fmt not in EXPORT_TYPES:
+    if release is None or fmt not in TABLE_FORMATS:
         raise Http404
     content = export_release(release=release, format=fmt, by=request.user, request=request)
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="journeys-release-{release.pk}.{fmt}"'
-    return response
+    return attachment(content, f"journeys-release-{release.pk}.{fmt}")
 
 
 # --- Data stewards: building and publishing releases ------------------------------------

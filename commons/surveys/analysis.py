@@ -93,7 +93,8 @@ class Index:
         self.everyone = (1 << self.size) - 1
 
     def column(self, reference: str) -> _Column:
-        name = reference.rsplit("/", 1)[-1]
+        question = self.form.question(reference)
+        name = question.name if question is not None else ""
         if name not in self.columns:
             raise FilterError(
                 _("%(column)s: no question of this form has this name.") % {"column": reference}
@@ -169,7 +170,7 @@ def summary(index: Index, column: _Column, within: int, language: str = "") -> d
         found["choices"] = [
             {
                 "name": choice.name,
-                "label": _label(choice.labels, language),
+                "label": label(choice.labels, language),
                 "count": (count := (column.chosen[choice.name] & within).bit_count()),
                 "percent": percent(count, valid_n),
             }
@@ -210,7 +211,7 @@ def report(
         entry = {
             "name": question.name,
             "type": question.type,
-            "label": _label(question.labels, language),
+            "label": label(question.labels, language),
             **summary(index, column, within, language),
         }
         if by:
@@ -226,5 +227,6 @@ def report(
     return {"responses": within.bit_count(), "questions": questions}
 
 
-def _label(labels: Mapping[str, str], language: str) -> str:
+def label(labels: Mapping[str, str], language: str) -> str:
+    """A label in ``language``, or in the form's only language, or any."""
     return labels.get(language) or labels.get("") or next(iter(labels.values()), "")

@@ -65,6 +65,7 @@ METADATA_PREFIXES = ("_", "meta/", "formhub/", "__")
 ID_COLUMNS = ("_uuid", "meta/instanceID", "instanceID", "KEY")
 CHUNK = 1_000
 TRUE, FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
+FLAGS = TRUE | FALSE
 
 
 class RowRejected(ValueError):
@@ -93,15 +94,7 @@ def is_metadata(column: str) -> bool:
 
 def plan_columns(form: Form, header: list[str]) -> list[_Column]:
     """What each column of an export holds."""
-    by_name: dict[str, list[Question]] = {}
-    for question in form.questions:
-        by_name.setdefault(question.name, []).append(question)
-
-    def question(reference: str) -> Question | None:
-        found = [q for q in form.questions if q.path == reference]
-        found = found or by_name.get(reference.rsplit("/", 1)[-1], [])
-        return found[0] if len(found) == 1 else None
-
+    question = form.question
     plan = []
     for column in header:
         if is_metadata(column):
@@ -120,11 +113,12 @@ def plan_columns(form: Form, header: list[str]) -> list[_Column]:
     return plan
 
 
-def parse_row(form: Form, plan: list[_Column], row: dict) -> tuple[dict, dict]:
+def parse_row(plan: list[_Column], row: dict) -> tuple[dict, dict]:
     """A row's answers and metadata. Raises ``RowRejected``."""
     answers: dict[str, Any] = {}
     metadata: dict[str, str] = {}
-    ticked: dict[str, set[str]] = {}
+    asked: dict[str, Question] = {}  # the questions of ``answers``, by name
+    ticked: dict[str, set[str]] = {}  # choices of the 0/1 columns, by question name
     for column in plan:
         value = row.get(column.name, "") or ""
         if column.kind == "metadata":
@@ -138,21 +132,22 @@ def parse_row(form: Form, plan: list[_Column], row: dict) -> tuple[dict, dict]:
                 )
         elif column.kind == "choice":
             flag = value.strip().casefold()
-            if flag not in TRUE | FALSE:
+            if flag not in FLAGS:
                 raise RowRejected(
                     _("%(column)s: %(value)s is neither 1 nor 0.")
                     % {"column": column.name, "value": repr(value)}
                 )
             if value:
-                ticked.setdefault(column.question.name, set())
+                asked[column.question.name] = column.question
+                chosen = ticked.setdefault(column.question.name, set())
                 if flag in TRUE:
-                    ticked[column.question.name].add(column.choice)
+                    chosen.add(column.choice)
         elif column.kind == "answer" and value:
+            asked[column.question.name] = column.question
             answers[column.question.name] = _answer(column.question, value, column.name)
     for name, chosen in ticked.items():
-        question = form.question(name)
         listed = answers.get(name)
-        ordered = [choice.name for choice in question.choices if choice.name in chosen]
+        ordered = [choice.name for choice in asked[name].choices if choice.name in chosen]
         if listed is not None and set(listed) != set(ordered):
             raise RowRejected(
                 _("%(question)s: its column and its 0/1 columns disagree.") % {"question": name}
@@ -160,11 +155,11 @@ def parse_row(form: Form, plan: list[_Column], row: dict) -> tuple[dict, dict]:
         if ordered:
             answers[name] = ordered
     for name, value in answers.items():
-        question = form.question(name)
-        if question.constraint is not None and not question.constraint.evaluate(answers, value):
+        constraint = asked[name].constraint
+        if constraint is not None and not constraint.evaluate(answers, value):
             raise RowRejected(
                 _("%(question)s: %(value)s does not meet the form's constraint (%(constraint)s).")
-                % {"question": name, "value": value, "constraint": question.constraint.text}
+                % {"question": name, "value": value, "constraint": constraint.text}
             )
     return answers, metadata
 
@@ -276,7 +271,7 @@ def import_responses(
             try:
                 if row.get(None):
                     raise RowRejected(_("The row has more cells than the header has columns."))
-                answers, metadata = parse_row(form, plan, row)
+                answers, metadata = parse_row(plan, row)
             except RowRejected as error:
                 report.rejected.append((number, str(error)))
                 continue

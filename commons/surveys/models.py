@@ -6,7 +6,6 @@ holds its answers by question name: text, a choice name, a list of choice names,
 number or an ISO date; no answer is no key.
 """
 
-import hashlib
 from functools import lru_cache
 
 from django.conf import settings
@@ -83,13 +82,9 @@ class Survey(TimeStampedModel):
         return form_of(bytes(self.workbook))
 
 
+@lru_cache(maxsize=32)
 def form_of(workbook: bytes) -> Form:
     """``read_form``, once per workbook in a process (pyxform takes a while)."""
-    return _form(hashlib.sha256(workbook).hexdigest(), workbook)
-
-
-@lru_cache(maxsize=32)
-def _form(digest: str, workbook: bytes) -> Form:
     return read_form(workbook)
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from commons.surveys.analysis import CHOICE_TYPES, FilterError
+from commons.surveys.analysis import CHOICE_TYPES, FilterError, label
 from commons.surveys.models import Survey
 from commons.surveys.queries import survey_report, surveys_for_user
 from commons.surveys.rules import can_read_report
@@ -65,7 +65,7 @@ def survey_report_page(request, slug: str):
     choice_questions = [q for q in form.questions if q.type in CHOICE_TYPES]
     grouping = form.question(by) if by else None
     by_labels = {
-        c.name: c.labels.get(label_language) or c.labels.get("") or c.name
+        c.name: label(c.labels, label_language) or c.name
         for c in (grouping.choices if grouping else ())
     }
     return render(
@@ -82,11 +82,8 @@ def survey_report_page(request, slug: str):
             "choice_questions": [
                 (
                     q.name,
-                    q.labels.get(label_language) or next(iter(q.labels.values()), q.name),
-                    [
-                        (c.name, c.labels.get(label_language) or c.labels.get("") or c.name)
-                        for c in q.choices
-                    ],
+                    label(q.labels, label_language) or q.name,
+                    [(c.name, label(c.labels, label_language) or c.name) for c in q.choices],
                 )
                 for q in choice_questions
             ],

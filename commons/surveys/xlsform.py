@@ -90,8 +90,14 @@ class Form:
     default_language: str  # a code of ``languages``, or "" for a form in one language
     questions: tuple[Question, ...]
 
-    def question(self, name: str) -> Question | None:
-        return next((q for q in self.questions if q.name == name or q.path == name), None)
+    def question(self, reference: str) -> Question | None:
+        """The question at this path (``profile/populations``), or else the one question
+        named as its last part (``populations``); None when none or several are."""
+        found = [q for q in self.questions if q.path == reference]
+        if not found:
+            name = reference.rsplit("/", 1)[-1]
+            found = [q for q in self.questions if q.name == name]
+        return found[0] if len(found) == 1 else None
 
 
 def read_form(data: bytes) -> Form:
