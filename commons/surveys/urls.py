@@ -1,10 +1,10 @@
 from django.urls import path
 
-from commons.surveys import views
+from commons.surveys.views import manage, report
 
 app_name = "surveys"
 
 urlpatterns = [
-    path("surveys/", views.survey_list, name="list"),
-    path("surveys/<slug:slug>/report/", views.survey_report_page, name="report"),
+    path("surveys/", manage.survey_list, name="list"),
+    path("surveys/<slug:slug>/report/", report.survey_report_page, name="report"),
 ]

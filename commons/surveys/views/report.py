@@ -1,4 +1,4 @@
-"""Survey pages: the surveys a person may read, and a survey's report."""
+"""A survey's report: its findings under a filter and a breakdown, and their exports."""
 
 from __future__ import annotations
 
@@ -9,17 +9,8 @@ from django.views.decorators.http import require_GET
 
 from commons.surveys.analysis import CHOICE_TYPES, FilterError, label
 from commons.surveys.models import Survey
-from commons.surveys.queries import survey_report, surveys_for_user
+from commons.surveys.queries import survey_report
 from commons.surveys.rules import can_read_report
-
-
-@require_GET
-def survey_list(request):
-    return render(
-        request,
-        "surveys/list.html",
-        {"surveys": surveys_for_user(request.user).select_related("owner")[:200]},
-    )
 
 
 def _filters(values: list[str]) -> dict[str, str]:
