@@ -50,6 +50,7 @@ class AuditEvent(models.Model):
         STEWARD_READ = "journeys.steward_read", _("Journey data read by a data steward")
         SURVEY_CREATED = "surveys.created", _("Survey created from a form")
         SURVEY_RESPONSES_IMPORTED = "surveys.responses_imported", _("Survey responses imported")
+        SURVEY_UPDATED = "surveys.updated", _("Survey opened, closed or its settings changed")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -41,11 +41,19 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class Expression:
-    """A compiled expression: ``evaluate(answers, itself)`` gives True or False."""
+    """A compiled expression: ``evaluate(answers, itself)`` gives True or False.
+
+    ``tree`` is the same expression as nested lists, for the answer page's script to
+    evaluate in the browser with the same rules (``static/js/survey-form.js``):
+    ``["or", a, b]``, ``["and", a, b]``, ``["not", a]``, ``["selected", x, y]``,
+    ``["compare", operator, x, y]``, and the operands ``["answer", name]``,
+    ``["itself"]``, ``["text", value]`` and ``["number", value]``.
+    """
 
     text: str
     evaluate: Callable[[Answers, Any], bool] = field(compare=False, repr=False)
     references: frozenset[str] = frozenset()
+    tree: list = field(default_factory=list, compare=False, repr=False)
 
 
 def compile_expression(text: str) -> Expression:
@@ -54,13 +62,28 @@ def compile_expression(text: str) -> Expression:
     Raises ``ExpressionError`` saying what is not supported or not well formed."""
     tokens = _tokens(text)
     parser = _Parser(tokens, text)
-    evaluate = parser.expression()
+    tree = parser.expression()
     if parser.position != len(tokens):
         raise ExpressionError(
             _("%(expression)s: unexpected %(token)s.")
             % {"expression": text, "token": tokens[parser.position][1]}
         )
-    return Expression(text=text, evaluate=evaluate, references=frozenset(parser.references))
+    return Expression(
+        text=text, evaluate=_evaluator(tree), references=frozenset(parser.references), tree=tree
+    )
+
+
+def both(outer: Expression | None, inner: Expression | None) -> Expression | None:
+    """Both expressions hold (a question inside a group is relevant when both are)."""
+    if outer is None or inner is None:
+        return outer or inner
+    tree = ["and", outer.tree, inner.tree]
+    return Expression(
+        text=f"({outer.text}) and ({inner.text})",
+        evaluate=_evaluator(tree),
+        references=outer.references | inner.references,
+        tree=tree,
+    )
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -81,7 +104,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    """Recursive descent: or → and → not / comparison → operand."""
+    """Recursive descent into a tree: or → and → not / comparison → operand."""
 
     def __init__(self, tokens: list[tuple[str, str]], text: str) -> None:
         self.tokens, self.text, self.position = tokens, text, 0
@@ -101,42 +124,34 @@ class _Parser:
         self.position += 1
         return token[1]
 
-    def expression(self) -> Callable[[Answers, Any], bool]:
+    def expression(self) -> list:
         left = self._conjunction()
         while self._peek() == ("OPS_BOOL", "or"):
             self.position += 1
-            right = self._conjunction()
-            left = (lambda a, b: lambda answers, itself: a(answers, itself) or b(answers, itself))(
-                left, right
-            )
+            left = ["or", left, self._conjunction()]
         return left
 
-    def _conjunction(self) -> Callable[[Answers, Any], bool]:
+    def _conjunction(self) -> list:
         left = self._term()
         while self._peek() == ("OPS_BOOL", "and"):
             self.position += 1
-            right = self._term()
-            left = (lambda a, b: lambda answers, itself: a(answers, itself) and b(answers, itself))(
-                left, right
-            )
+            left = ["and", left, self._term()]
         return left
 
-    def _term(self) -> Callable[[Answers, Any], bool]:
+    def _term(self) -> list:
         token = self._peek()
         if token == ("FUNC_CALL", "not("):
             self.position += 1
             inner = self.expression()
             self._take("CLOSE_PAREN")
-            return lambda answers, itself: not inner(answers, itself)
+            return ["not", inner]
         if token == ("FUNC_CALL", "selected("):
             self.position += 1
             question = self._operand()
             self._take("COMMA")
             choice = self._operand()
             self._take("CLOSE_PAREN")
-            return lambda answers, itself: _selected(
-                question(answers, itself), choice(answers, itself)
-            )
+            return ["selected", question, choice]
         if token is not None and token[0] == "FUNC_CALL":
             raise ExpressionError(
                 _("%(expression)s: the function %(function)s is not supported here.")
@@ -155,13 +170,9 @@ class _Parser:
                 % {"expression": self.text}
             )
         self.position += 1
-        compare = _COMPARISONS[operator_token[1]]
-        right = self._operand()
-        return lambda answers, itself: _compare(
-            compare, left(answers, itself), right(answers, itself)
-        )
+        return ["compare", operator_token[1], left, self._operand()]
 
-    def _operand(self) -> Callable[[Answers, Any], Any]:
+    def _operand(self) -> list:
         token = self._peek()
         if token is None:
             raise ExpressionError(
@@ -172,19 +183,46 @@ class _Parser:
         if kind == "PYXFORM_REF":
             name = value[2:-1]
             self.references.add(name)
-            return lambda answers, itself: answers.get(name)
+            return ["answer", name]
         if kind == "SELF_REF":
-            return lambda answers, itself: itself
+            return ["itself"]
         if kind == "SYSTEM_LITERAL":
-            literal = value[1:-1]
-            return lambda answers, itself: literal
+            return ["text", value[1:-1]]
         if kind == "NUMBER":
-            number = float(value)
-            return lambda answers, itself: number
+            return ["number", float(value)]
         raise ExpressionError(
             _("%(expression)s: %(token)s is not supported here.")
             % {"expression": self.text, "token": value}
         )
+
+
+def _evaluator(node: list) -> Callable[[Answers, Any], Any]:
+    """The tree as nested Python closures, built once per form."""
+    kind = node[0]
+    if kind in {"or", "and"}:
+        left, right = _evaluator(node[1]), _evaluator(node[2])
+        if kind == "or":
+            return lambda answers, itself: left(answers, itself) or right(answers, itself)
+        return lambda answers, itself: left(answers, itself) and right(answers, itself)
+    if kind == "not":
+        inner = _evaluator(node[1])
+        return lambda answers, itself: not inner(answers, itself)
+    if kind == "selected":
+        question, choice = _evaluator(node[1]), _evaluator(node[2])
+        return lambda answers, itself: _selected(question(answers, itself), choice(answers, itself))
+    if kind == "compare":
+        compare = _COMPARISONS[node[1]]
+        left, right = _evaluator(node[2]), _evaluator(node[3])
+        return lambda answers, itself: _compare(
+            compare, left(answers, itself), right(answers, itself)
+        )
+    if kind == "answer":
+        name = node[1]
+        return lambda answers, itself: answers.get(name)
+    if kind == "itself":
+        return lambda answers, itself: itself
+    value = node[1]  # text or number
+    return lambda answers, itself: value
 
 
 def _selected(answer: Any, choice: Any) -> bool:

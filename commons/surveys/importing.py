@@ -79,6 +79,15 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
     metadata_columns: list[str] = field(default_factory=list)
 
+    def as_dict(self) -> dict:
+        """For a background job's result (JSON)."""
+        return {
+            "accepted": self.accepted,
+            "skipped": self.skipped,
+            "rejected": [list(pair) for pair in self.rejected],
+            "metadata_columns": self.metadata_columns,
+        }
+
 
 @dataclass(frozen=True)
 class _Column:

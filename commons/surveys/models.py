@@ -6,6 +6,7 @@ holds its answers by question name: text, a choice name, a list of choice names,
 number or an ISO date; no answer is no key.
 """
 
+import secrets
 from functools import lru_cache
 
 from django.conf import settings
@@ -65,6 +66,9 @@ class Survey(TimeStampedModel):
         verbose_name=_("people who may read the responses"),
     )
     report_public = models.BooleanField(_("report published"), default=False)
+    # The secret part of the address that lets anyone with the link answer; a new one
+    # replaces it when the owner wants the old link to stop working.
+    link_key = models.CharField(max_length=43, default=secrets.token_urlsafe, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -111,6 +115,7 @@ class Response(TimeStampedModel):
     answers = models.JSONField(default=dict)
     metadata = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=20, blank=True)  # of the labels answered
 
     class Meta:
         constraints = [

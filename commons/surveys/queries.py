@@ -5,8 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
+from django.db.models import Count, Q
+from django.http import Http404
+
+from commons.core.errors import deny
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
+from commons.surveys import rules
 from commons.surveys.analysis import Index, report
 from commons.surveys.models import Response, Survey
 
@@ -31,8 +36,6 @@ CSV_COLUMNS = [
 
 def surveys_for_user(user):
     """The surveys whose report this person may read, newest first."""
-    from django.db.models import Q
-
     from commons.accounts.models import Membership
 
     if not user.is_authenticated:
@@ -116,3 +119,103 @@ def report_csv(found: dict) -> str:
                     }
                 )
     return buffer.getvalue()
+
+
+def get_survey_for_manager(request, slug: str) -> Survey:
+    """The survey its owner's admins (and staff) manage: 404 for whoever may not read its
+    responses, 403 for a reader who may not manage it (both audited)."""
+    survey = Survey.objects.select_related("owner").filter(slug=slug).first()
+    if survey is None:
+        raise Http404
+    if not rules.can_read_responses(request.user, survey):
+        deny(request, target=survey, reason="survey not visible", not_found=True)
+    if not rules.can_manage_survey(request.user, survey):
+        deny(request, target=survey, reason="cannot manage this survey")
+    return survey
+
+
+def get_survey_to_answer(request, slug: str, *, key: str = "") -> Survey:
+    """The survey this person may answer now; 404 otherwise (its existence is nobody
+    else's business: a link's key is checked like a password)."""
+    survey = Survey.objects.select_related("owner").filter(slug=slug).first()
+    if survey is None or not rules.can_answer(request.user, survey, key=key):
+        raise Http404
+    return survey
+
+
+def surveys_to_answer(user):
+    """Open surveys this person may answer without a link, newest first."""
+    from commons.accounts.models import Membership
+
+    if not user.is_authenticated:
+        return Survey.objects.none()
+    mine = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
+        "organisation"
+    )
+    members = Q(audience=Survey.Audience.MEMBERS)
+    if not mine.exists():  # without an organisation, only surveys answered per person
+        members &= Q(once_per=Survey.Once.PERSON)
+    return (
+        Survey.objects.filter(status=Survey.Status.OPEN)
+        .filter(members | Q(audience=Survey.Audience.ORGANISATIONS, organisations__in=mine))
+        .distinct()
+        .select_related("owner")
+    )
+
+
+def surveys_managed_by(user):
+    """The surveys this person runs: those of the organisations they administer (all,
+    for staff)."""
+    from commons.accounts.models import Membership
+
+    if not user.is_authenticated:
+        return Survey.objects.none()
+    if user.is_staff:
+        return Survey.objects.all()
+    return Survey.objects.filter(
+        owner__memberships__user=user,
+        owner__memberships__status=Membership.Status.ACTIVE,
+        owner__memberships__role=Membership.Role.ADMIN,
+    ).distinct()
+
+
+def survey_owners_for(user):
+    """The organisations in whose name this person may create a survey."""
+    from commons.accounts.models import Membership, Organisation
+
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__role=Membership.Role.ADMIN,
+    ).order_by("name")
+
+
+def response_counts(survey: Survey) -> dict[str, int]:
+    """Submitted responses (answered here and imported) and drafts in progress."""
+    rows = (
+        Response.objects.filter(survey=survey)
+        .values("status", "source")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = {"web": 0, "import": 0, "drafts": 0}
+    for row in rows:
+        if row["status"] == Response.Status.DRAFT:
+            counts["drafts"] += row["count"]
+        else:
+            counts[row["source"]] += row["count"]
+    counts["submitted"] = counts["web"] + counts["import"]
+    return counts
+
+
+def draft_for(survey: Survey, *, user, organisation=None, session_id: int | None = None):
+    """The draft this person is filling in: theirs (for the organisation they answer
+    for) when signed in, or the one their browser's session holds."""
+    drafts = Response.objects.filter(survey=survey, status=Response.Status.DRAFT)
+    if user.is_authenticated:
+        return drafts.filter(respondent=user, organisation=organisation).first()
+    if session_id is None:
+        return None
+    return drafts.filter(pk=session_id, respondent=None).first()

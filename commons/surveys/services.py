@@ -1,18 +1,38 @@
-"""Writes for surveys: a survey from an XLSForm workbook."""
+"""Writes for surveys: a survey from an XLSForm workbook, opening and closing it, its
+settings, answers given on the web, and an upload of responses imported in the
+background."""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
-from commons.core.services import record_audit
-from commons.surveys.models import Survey, form_of
-from commons.surveys.rules import can_create_survey
+from commons.core.services import record_audit, start_progress
+from commons.lib.tabular import read_table
+from commons.surveys.models import Response, Survey, form_of
+from commons.surveys.rules import (
+    answering_organisations,
+    can_answer,
+    can_create_survey,
+    can_manage_survey,
+)
+
+# Uploads larger than this are imported in the background, with a progress bar.
+INLINE_UPLOAD_BYTES = 1024 * 1024
+
+
+class AlreadyAnswered(Exception):
+    """The person, or their organisation when the survey is answered once per
+    organisation, has submitted an answer already."""
 
 
 @transaction.atomic
@@ -58,3 +78,173 @@ def create_survey(*, workbook: bytes, owner=None, slug: str | None = None, by=No
         data={"questions": len(form.questions)},
     )
     return survey
+
+
+def _managed(survey: Survey, by) -> None:
+    if by is not None and not can_manage_survey(by, survey):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def set_survey_status(*, survey: Survey, status: str, by) -> Survey:
+    """Open a draft or closed survey to its respondents, or close an open one.
+
+    Side effects: an audit event ``surveys.updated``. Raises ``PermissionDenied`` and
+    ``ValueError`` (an unknown status)."""
+    _managed(survey, by)
+    if status not in Survey.Status.values or status == Survey.Status.DRAFT:
+        raise ValueError(status)
+    previous, survey.status = survey.status, status
+    survey.save(update_fields=["status", "updated_at"])
+    record_audit(
+        action=AuditEvent.Action.SURVEY_UPDATED,
+        actor=by,
+        target=survey,
+        data={"status": [previous, status]},
+    )
+    return survey
+
+
+@transaction.atomic
+def update_survey(
+    *,
+    survey: Survey,
+    by,
+    title: str,
+    audience: str,
+    once_per: str,
+    report_public: bool,
+    organisations=(),
+    readers=(),
+) -> Survey:
+    """Change who may answer, how often, who reads the responses and whether the report
+    is published.
+
+    Side effects: an audit event ``surveys.updated`` listing what changed. Raises
+    ``PermissionDenied``."""
+    _managed(survey, by)
+    before = {
+        "audience": survey.audience,
+        "once_per": survey.once_per,
+        "report_public": survey.report_public,
+        "organisations": sorted(survey.organisations.values_list("pk", flat=True)),
+        "readers": sorted(survey.readers.values_list("pk", flat=True)),
+    }
+    survey.title, survey.audience, survey.once_per = title, audience, once_per
+    survey.report_public = report_public
+    survey.save()
+    survey.organisations.set(organisations)
+    survey.readers.set(readers)
+    after = {
+        "audience": audience,
+        "once_per": once_per,
+        "report_public": report_public,
+        "organisations": sorted(o.pk for o in organisations),
+        "readers": sorted(u.pk for u in readers),
+    }
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    record_audit(action=AuditEvent.Action.SURVEY_UPDATED, actor=by, target=survey, data=changed)
+    return survey
+
+
+@transaction.atomic
+def renew_link(*, survey: Survey, by) -> Survey:
+    """A new secret link for answering: the old one stops working.
+
+    Side effects: an audit event ``surveys.updated``. Raises ``PermissionDenied``."""
+    _managed(survey, by)
+    survey.link_key = secrets.token_urlsafe()
+    survey.save(update_fields=["link_key", "updated_at"])
+    record_audit(
+        action=AuditEvent.Action.SURVEY_UPDATED, actor=by, target=survey, data={"link": "new"}
+    )
+    return survey
+
+
+@transaction.atomic
+def save_answers(
+    *,
+    survey: Survey,
+    answers: dict,
+    by,
+    organisation=None,
+    draft: Response | None = None,
+    submit: bool,
+    language: str = "",
+    key: str = "",
+) -> Response:
+    """Keep a respondent's answers: as their draft, or submitted.
+
+    ``answers`` are checked already (``forms.AnswerForm``). ``by`` is the person
+    answering, or an anonymous user when the link allows it; ``draft`` is their draft
+    so far (from the database, or the browser's session for an anonymous respondent);
+    ``organisation`` is the one answered for, one of ``answering_organisations``.
+
+    Side effects: the draft is created or updated; on submission it becomes a submitted
+    response, once per person or per organisation as the survey says (the survey's row
+    is locked meanwhile, so that two submissions cannot both pass the check). Raises
+    ``PermissionDenied`` (not in the survey's audience, or it is closed) and
+    ``AlreadyAnswered``.
+    """
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if not can_answer(by, survey, key=key):
+        raise PermissionDenied
+    respondent = by if by.is_authenticated else None
+    per_organisation = survey.once_per == Survey.Once.ORGANISATION
+    if per_organisation and (
+        organisation is None
+        or not answering_organisations(by, survey).filter(pk=organisation.pk).exists()
+    ):
+        raise PermissionDenied
+    if not per_organisation:
+        organisation = None
+    if submit and answered_before(survey, respondent=respondent, organisation=organisation):
+        raise AlreadyAnswered
+    response = draft or Response(survey=survey, respondent=respondent)
+    response.organisation = organisation
+    response.answers = answers
+    response.language = language
+    response.source = Response.Source.WEB
+    response.status = Response.Status.SUBMITTED if submit else Response.Status.DRAFT
+    response.submitted_at = timezone.now() if submit else None
+    response.save()
+    return response
+
+
+def answered_before(survey: Survey, *, respondent, organisation) -> Response | None:
+    """The submitted response that answers for this person, or for their organisation
+    when the survey is answered once per organisation (None for an anonymous person:
+    a link's respondents are told apart by their browser's session only)."""
+    submitted = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+    if survey.once_per == Survey.Once.ORGANISATION:
+        if organisation is None:
+            return None
+        return submitted.filter(organisation=organisation).first()
+    if respondent is None:
+        return None
+    return submitted.filter(respondent=respondent).first()
+
+
+def queue_responses_import(*, survey: Survey, by, data: bytes):
+    """Import a large upload of responses in the background (``tasks.import_responses``)
+    once the file is known to be a table; returns the job's ``Progress``.
+
+    The file waits in ``VAR_DIR/uploads`` (readable by the server's user only) and is
+    deleted as soon as the job has read it. Raises ``PermissionDenied`` and
+    ``TabularError``."""
+    from commons.surveys import tasks
+
+    _managed(survey, by)
+    read_table(data)  # the header and the format, now; rows are read by the job
+    folder = Path(settings.VAR_DIR) / "uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"survey-responses-{secrets.token_hex(16)}"
+    path.touch(mode=0o600)
+    path.write_bytes(data)
+    progress = start_progress(label=_("Importing survey responses"), owner=by)
+    transaction.on_commit(
+        lambda: tasks.import_responses.enqueue(
+            progress_id=progress.pk, path=str(path), survey_id=survey.pk, by_id=by.pk
+        )
+    )
+    return progress

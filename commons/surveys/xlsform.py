@@ -21,6 +21,7 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
 from commons.surveys.expressions import Expression, ExpressionError, compile_expression
+from commons.surveys.expressions import both as _both
 
 # pyxform's question types, as its JSON names them, and the XLSForm names we use.
 TYPES = {
@@ -72,6 +73,7 @@ class Question:
     relevant: Expression | None = None  # with the relevance of its groups
     constraint: Expression | None = None
     hints: dict[str, str] = field(default_factory=dict)
+    constraint_messages: dict[str, str] = field(default_factory=dict)  # by language
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -89,6 +91,7 @@ class Form:
     languages: dict[str, str]  # code -> name, in the workbook's order
     default_language: str  # a code of ``languages``, or "" for a form in one language
     questions: tuple[Question, ...]
+    groups: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> labels
 
     def question(self, reference: str) -> Question | None:
         """The question at this path (``profile/populations``), or else the one question
@@ -123,7 +126,8 @@ def read_form(data: bytes) -> Form:
     languages = _languages(structure)
     default = _code(structure.get("default_language", "default"), languages)
     questions: list[Question] = []
-    _walk(structure.get("children", []), (), None, rows, languages, questions)
+    groups: dict[str, dict[str, str]] = {}
+    _walk(structure.get("children", []), (), None, rows, languages, questions, groups)
     if not any(question.type != "note" for question in questions):
         raise FormError(_("The form has no question to answer."), sheet="survey")
     return Form(
@@ -133,6 +137,7 @@ def read_form(data: bytes) -> Form:
         languages=languages,
         default_language=default,
         questions=tuple(questions),
+        groups=groups,
     )
 
 
@@ -209,7 +214,7 @@ def _labels(value, languages: dict[str, str]) -> dict[str, str]:
     return {"": str(value)} if value else {}
 
 
-def _walk(children, groups, relevant, rows, languages, questions) -> None:
+def _walk(children, groups, relevant, rows, languages, questions, group_labels) -> None:
     for child in children:
         kind, name = child.get("type"), child.get("name", "")
         path = (*groups, name)
@@ -219,7 +224,16 @@ def _walk(children, groups, relevant, rows, languages, questions) -> None:
             if name == "meta" and child.get("control", {}).get("bodyless"):
                 continue  # pyxform's instanceID
             own = _expression(bind.get("relevant"), "relevant", row)
-            _walk(child.get("children", []), path, _both(relevant, own), rows, languages, questions)
+            group_labels["/".join(path)] = _labels(child.get("label"), languages)
+            _walk(
+                child.get("children", []),
+                path,
+                _both(relevant, own),
+                rows,
+                languages,
+                questions,
+                group_labels,
+            )
             continue
         if kind in METADATA_TYPES:
             continue
@@ -256,6 +270,7 @@ def _walk(children, groups, relevant, rows, languages, questions) -> None:
                 required=str(bind.get("required", "")).lower() in {"yes", "true", "true()"},
                 relevant=_both(relevant, _expression(bind.get("relevant"), "relevant", row)),
                 constraint=constraint,
+                constraint_messages=_labels(bind.get("jr:constraintMsg"), languages),
             )
         )
 
@@ -272,16 +287,3 @@ def _expression(text, column: str, row: int) -> Expression | None:
             sheet="survey",
             row=row,
         ) from None
-
-
-def _both(outer: Expression | None, inner: Expression | None) -> Expression | None:
-    """A question inside a group is relevant when the group and the question are."""
-    if outer is None or inner is None:
-        return outer or inner
-    return Expression(
-        text=f"({outer.text}) and ({inner.text})",
-        evaluate=lambda answers, itself: (
-            outer.evaluate(answers, itself) and inner.evaluate(answers, itself)
-        ),
-        references=outer.references | inner.references,
-    )

@@ -37,6 +37,8 @@ def only(allowed: set[str], *, denied=403, anonymous=302, status=200):
     }
 
 
+MANAGED = {**everyone(404), "alice": 200, "staff": 200, "bob": 403}
+
 # url name -> (kwargs, expected status per persona)
 MATRIX = {
     "home": ({}, everyone(200)),
@@ -124,6 +126,23 @@ MATRIX = {
         {"slug": "survey"},
         {**everyone(404), "alice": 200, "bob": 200, "staff": 200},
     ),
+    # a survey's own pages are its owner's admins' (and staff's); its readers get 403,
+    # anyone else 404 (its existence is not theirs to know)
+    "surveys:new": ({}, only({"alice", "carol", "staff"})),
+    "surveys:manage": ({"slug": "survey"}, {**MANAGED, "anonymous": 302}),
+    "surveys:import": ({"slug": "survey"}, {**MANAGED, "anonymous": 302}),
+    "surveys:preview": ({"slug": "survey"}, {**MANAGED, "anonymous": 302}),
+    # a background import's report: only for the person who started the job
+    "surveys:import_report": (
+        {"slug": "survey", "progress_id": "progress"},
+        {**everyone(404), "anonymous": 302, "bob": 403},
+    ),
+    "surveys:status": ({"slug": "survey"}, everyone(405)),
+    "surveys:new_link": ({"slug": "survey"}, everyone(405)),
+    # the survey is a draft: nobody answers it yet (test_answer covers an open one)
+    "surveys:answer": ({"slug": "survey"}, everyone(404)),
+    "surveys:answer_link": ({"slug": "survey", "key": "not-the-key"}, everyone(404)),
+    "surveys:thanks": ({"slug": "survey"}, everyone(404)),
     "journeys:file_layout": ({}, everyone(200)),
     "journeys:file_template": ({"fmt": "xlsx"}, everyone(200)),
     # a background import's report: only for the person who started the job (not staff)
