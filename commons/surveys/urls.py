@@ -21,4 +21,10 @@ urlpatterns = [
     path("surveys/<slug:slug>/answer/<str:key>/", answer.answer, name="answer_link"),
     path("surveys/<slug:slug>/thanks/", answer.thanks, name="thanks"),
     path("surveys/<slug:slug>/report/", report.survey_report_page, name="report"),
+    path("surveys/<slug:slug>/report.<str:fmt>", report.report_download, name="report_download"),
+    path(
+        "surveys/<slug:slug>/responses.<str:fmt>",
+        report.responses_download,
+        name="responses_download",
+    ),
 ]

@@ -126,6 +126,15 @@ MATRIX = {
         {"slug": "survey"},
         {**everyone(404), "alice": 200, "bob": 200, "staff": 200},
     ),
+    "surveys:report_download": (
+        {"slug": "survey", "fmt": "xlsx"},
+        {**everyone(404), "alice": 200, "bob": 200, "staff": 200},
+    ),
+    # raw responses: never public, even once the report is published
+    "surveys:responses_download": (
+        {"slug": "survey", "fmt": "csv"},
+        {**everyone(404), "alice": 200, "bob": 200, "staff": 200},
+    ),
     # a survey's own pages are its owner's admins' (and staff's); its readers get 403,
     # anyone else 404 (its existence is not theirs to know)
     "surveys:new": ({}, only({"alice", "carol", "staff"})),

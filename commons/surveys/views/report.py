@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from commons.surveys.analysis import CHOICE_TYPES, FilterError, label
+from commons.core.models import AuditEvent
+from commons.core.services import record_audit
+from commons.lib.downloads import attachment
+from commons.surveys import exports
+from commons.surveys.analysis import CHOICE_TYPES, NUMBER_TYPES, FilterError, label
 from commons.surveys.models import Survey
 from commons.surveys.queries import survey_report
-from commons.surveys.rules import can_read_report
+from commons.surveys.rules import can_read_report, can_read_responses
 
 
 def _filters(values: list[str]) -> dict[str, str]:
@@ -22,6 +28,108 @@ def _filters(values: list[str]) -> dict[str, str]:
     return found
 
 
+def _language() -> str:
+    return (get_language() or "").split("-")[0]
+
+
+def _query(filters: dict[str, str], by: str | None) -> str:
+    """The address's query for this filter and breakdown (kept by the download links)."""
+    query = QueryDict(mutable=True)
+    query.setlist("filter", [f"{name}={value}" for name, value in filters.items()])
+    if by:
+        query["by"] = by
+    return query.urlencode()
+
+
+def _bad_filter(problem: FilterError) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
+
+
+def _bar_chart(question: dict, by_labels: dict[str, str]) -> dict | None:
+    """A choice question's percentages as bars (SVG widths out of 100), each followed by
+    its groups' bars when broken down; groups with too few responses are left out."""
+    if not question["valid_n"]:
+        return None
+    shown = {
+        group: figures
+        for group, figures in question.get("by", {}).items()
+        if not figures.get("too_few")
+    }
+    rows = []
+    for position, choice in enumerate(question["choices"]):
+        groups = [
+            {
+                "label": by_labels.get(group, group),
+                "percent": figures["choices"][position]["percent"],
+                "width": _width(figures["choices"][position]["percent"]),
+            }
+            for group, figures in shown.items()
+        ]
+        rows.append(
+            {
+                "label": choice["label"] or choice["name"],
+                "percent": choice["percent"],
+                "width": _width(choice["percent"]),
+                "groups": groups,
+            }
+        )
+    hidden = [by_labels.get(group, group) for group in question.get("by", {}) if group not in shown]
+    return {"kind": "bars", "rows": rows, "hidden": hidden}
+
+
+def _range_chart(question: dict, by_labels: dict[str, str]) -> dict | None:
+    """A number question's lowest, median and highest answers as a line on one scale
+    (the lowest to the highest of all the responses shown), for all and for each group."""
+    if not question.get("n"):
+        return None
+    low, high = question["min"], question["max"]
+
+    def place(value) -> str:
+        return _width(50.0 if high == low else 100.0 * (value - low) / (high - low))
+
+    rows = [(_("All"), question)]
+    rows += [
+        (by_labels.get(group, group), figures)
+        for group, figures in question.get("by", {}).items()
+        if figures.get("n")
+    ]
+    return {
+        "kind": "range",
+        "rows": [
+            {
+                "label": name,
+                "min": figures["min"],
+                "max": figures["max"],
+                "median": figures["median"],
+                "x1": place(figures["min"]),
+                "x2": place(figures["max"]),
+                "xm": place(figures["median"]),
+            }
+            for name, figures in rows
+        ],
+        "hidden": [
+            by_labels.get(group, group)
+            for group, figures in question.get("by", {}).items()
+            if figures.get("too_few")
+        ],
+    }
+
+
+def _width(value: float | None) -> str:
+    """A length out of 100 for an SVG attribute: never localised ("60,5" is no number)."""
+    return "0" if value is None else f"{max(0.0, min(100.0, value)):g}"
+
+
+def chart(question: dict, by_labels: dict[str, str]) -> dict | None:
+    """What the page draws for a question of a report, or None (open answers, dates, a
+    question nobody answered)."""
+    if question["type"] in CHOICE_TYPES:
+        return _bar_chart(question, by_labels)
+    if question["type"] in NUMBER_TYPES:
+        return _range_chart(question, by_labels)
+    return None
+
+
 @require_GET
 def survey_report_page(request, slug: str):
     """A survey's findings, with a filter and a breakdown chosen in the address."""
@@ -31,7 +139,7 @@ def survey_report_page(request, slug: str):
     form = survey.form
     filters = _filters(request.GET.getlist("filter"))
     by = request.GET.get("by") or None
-    language = (get_language() or "").split("-")[0]
+    language = _language()
     error = ""
     try:
         found = survey_report(
@@ -59,17 +167,34 @@ def survey_report_page(request, slug: str):
         c.name: label(c.labels, label_language) or c.name
         for c in (grouping.choices if grouping else ())
     }
+    applied = []
+    for name, value in filters.items():
+        question = form.question(name)
+        choice = question.choice(value) if question else None
+        applied.append(
+            (
+                label(question.labels, label_language) or name if question else name,
+                label(choice.labels, label_language) or value if choice else value,
+            )
+        )
     return render(
         request,
         "surveys/report.html",
         {
             "survey": survey,
             "report": found,
+            "findings": [(q, chart(q, by_labels)) for q in found["questions"]],
             "filters": filters,
+            "applied": applied,
             "filter_values": {f"{name}={value}" for name, value in filters.items()},
             "by": by,
+            "by_label": label(grouping.labels, label_language) or by if grouping else "",
             "by_labels": by_labels,
             "error": error,
+            "query": _query(filters, by),
+            "filter_query": _query(filters, None),
+            "may_read_responses": can_read_responses(request.user, survey),
+            "now": timezone.now(),
             "choice_questions": [
                 (
                     q.name,
@@ -80,3 +205,52 @@ def survey_report_page(request, slug: str):
             ],
         },
     )
+
+
+@require_GET
+def report_download(request, slug: str, fmt: str):
+    """The report's table under the address's filter and breakdown, as CSV or XLSX, for
+    whoever may read the report (audited by ``survey_report``)."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if fmt not in exports.FORMATS or not can_read_report(request.user, survey):
+        raise Http404
+    try:
+        found = survey_report(
+            survey,
+            filters=_filters(request.GET.getlist("filter")),
+            by=request.GET.get("by") or None,
+            format=fmt,
+            language=_language(),
+            request=request,
+        )
+    except FilterError as problem:
+        return _bad_filter(problem)
+    content = exports.export_report(found=found, format=fmt, title=survey.slug)
+    return attachment(content, f"{survey.slug}-report.{fmt}")
+
+
+@require_GET
+def responses_download(request, slug: str, fmt: str):
+    """The raw responses, in KoboToolbox's layout, as CSV or XLSX: for the people who may
+    read responses only (a published report does not publish them). Audited."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if fmt not in exports.FORMATS or not can_read_responses(request.user, survey):
+        raise Http404
+    filters = _filters(request.GET.getlist("filter"))
+    try:
+        content, count = exports.export_responses(survey=survey, format=fmt, filters=filters)
+    except FilterError as problem:
+        return _bad_filter(problem)
+    record_audit(
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        target=survey,
+        data={
+            "what": "survey responses",
+            "format": fmt,
+            "layout": "kobotoolbox",
+            "filters": filters,
+            "rows": count,
+        },
+    )
+    return attachment(content, f"{survey.slug}-responses.{fmt}")
