@@ -127,7 +127,7 @@ def test_it_is_printable_and_needs_no_script_nor_inline_style(survey, bob):
     assert "break-inside: avoid" in print_rules
 
 
-def test_it_offers_the_downloads_with_the_filter_and_breakdown_in_use(survey, bob, alice):
+def test_it_offers_the_downloads_with_the_filter_and_breakdown_in_use(survey, bob):
     page = client_for(bob).get(_url("report", filter="trained=yes", by="populations"))
     text = page.content.decode()
     assert 'href="/surveys/cso/report.xlsx?filter=trained%3Dyes&amp;by=populations"' in text
