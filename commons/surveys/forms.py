@@ -66,6 +66,9 @@ class NewSurveyForm(forms.Form):
         self.fields["owner"].required = not staff
         if not staff:
             self.fields["owner"].empty_label = None
+            first = owners.first()
+            if first is not None:
+                self.fields["owner"].initial = first.pk
 
     def clean_workbook(self):
         return _upload(
@@ -190,6 +193,7 @@ class AnswerForm(forms.Form):
     """
 
     def __init__(self, *args, survey_form: Form, language: str, draft: bool = False, **kw):
+        kw.setdefault("label_suffix", "")  # a question ends with its own punctuation
         super().__init__(*args, **kw)
         self.survey_form, self.language, self.draft = survey_form, language, draft
         for question in survey_form.questions:

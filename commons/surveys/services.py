@@ -26,6 +26,8 @@ from commons.surveys.rules import (
     can_manage_survey,
 )
 
+# Addresses of the survey pages that a survey's short name would hide.
+RESERVED_SLUGS = {"new"}
 # Uploads larger than this are imported in the background, with a progress bar.
 INLINE_UPLOAD_BYTES = 1024 * 1024
 
@@ -56,10 +58,10 @@ def create_survey(*, workbook: bytes, owner=None, slug: str | None = None, by=No
     if slug is None:
         base = slugify(form.form_id or form.title)[:70] or "survey"
         slug, number = base, 1
-        while Survey.objects.filter(slug=slug).exists():
+        while slug in RESERVED_SLUGS or Survey.objects.filter(slug=slug).exists():
             number += 1
             slug = f"{base}-{number}"
-    elif Survey.objects.filter(slug=slug).exists():
+    elif slug in RESERVED_SLUGS or Survey.objects.filter(slug=slug).exists():
         raise ValueError(_("There is already a survey called %(slug)s.") % {"slug": slug})
     survey = Survey.objects.create(
         owner=owner,

@@ -105,6 +105,10 @@ class Form:
 
 def read_form(data: bytes) -> Form:
     """Read and check an XLSForm workbook. Raises ``FormError``."""
+    if not data.startswith(b"PK\x03\x04"):  # an .xlsx file is a zip archive
+        raise FormError(
+            _("This is not an XLSForm workbook: save the form as an Excel workbook (.xlsx).")
+        )
     try:
         workbook = get_xlsform(xlsform=data)
         rows = _rows(workbook.survey)

@@ -103,7 +103,7 @@ def test_a_select_without_a_choices_sheet_names_the_missing_sheet():
 
 
 def test_something_that_is_not_a_workbook_is_refused():
-    with pytest.raises(FormError, match="not recognized as a supported type"):
+    with pytest.raises(FormError, match="This is not an XLSForm workbook: save the form as an"):
         read_form(b"%PDF-1.4 a report")
 
 

@@ -3,6 +3,8 @@ logic, drafts and validation, and its preview for the owner."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -163,8 +165,10 @@ def _questionnaire(request, survey: Survey, *, key: str, preview: bool):
                 request,
                 _("Your draft is saved. Come back to this page to finish it."),
             )
-            query = f"?organisation={organisation.pk}" if organisation else ""
-            return redirect(request.path + query)
+            query = {"lang": language}
+            if organisation is not None:
+                query["organisation"] = organisation.pk
+            return redirect(f"{request.path}?{urlencode(query)}")
         else:
             messages.error(
                 request,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commons.core.errors import deny
 from commons.core.queries import progress_for_user
 from commons.lib.tabular import TabularError
+from commons.surveys import services
 from commons.surveys.forms import NewSurveyForm, ResponsesUploadForm, SettingsForm
 from commons.surveys.importing import import_responses
 from commons.surveys.models import Survey
@@ -27,7 +28,6 @@ from commons.surveys.queries import (
 )
 from commons.surveys.rules import can_create_survey
 from commons.surveys.services import (
-    INLINE_UPLOAD_BYTES,
     create_survey,
     queue_responses_import,
     renew_link,
@@ -165,7 +165,7 @@ def responses_import(request, slug: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > INLINE_UPLOAD_BYTES:
+            if upload.size > services.INLINE_UPLOAD_BYTES:
                 progress = queue_responses_import(
                     survey=survey, by=request.user, data=upload.read()
                 )
