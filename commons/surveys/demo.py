@@ -13,9 +13,12 @@ import csv
 import io
 import random
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 SLUG = "cso-survey-demo"
+# The same questionnaire open for answers, so that a demo member can fill it in.
+OPEN_SLUG = "member-survey-demo"
 RESPONSES = 240
 
 _YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -222,4 +225,11 @@ def load_demo_survey() -> int:
         survey.status = Survey.Status.CLOSED
         survey.report_public = True
         survey.save(update_fields=["status", "report_public", "updated_at"])
+    if not Survey.objects.filter(slug=OPEN_SLUG).exists():
+        open_survey = create_survey(workbook=demo_form(), slug=OPEN_SLUG)
+        open_survey.title = _("Member survey, open for answers (demo)")
+        open_survey.status = Survey.Status.OPEN
+        open_survey.audience = Survey.Audience.MEMBERS
+        open_survey.once_per = Survey.Once.ORGANISATION
+        open_survey.save()
     return import_responses(survey=survey, source=demo_export()).accepted

@@ -44,6 +44,11 @@ def test_a_member_answers_a_new_survey_and_sees_the_answer_in_the_findings(open_
     expect(populations).to_be_hidden()  # asked only of trained organisations
     member.get_by_label("No", exact=True).first.check()
     expect(capacity).to_be_visible()
+    projects = member.locator('[data-question="projects"]')
+    expect(projects).to_be_visible()  # selected(populations, 'children') or not(staff > 5)
+    member.get_by_label("Staff").fill("30")
+    expect(projects).to_be_hidden()
+    expect(capacity).to_be_hidden()  # a section with nothing left to ask
     member.get_by_label("Yes", exact=True).first.check()
     expect(populations).to_be_visible()
     expect(capacity).to_be_hidden()

@@ -1,6 +1,6 @@
 """The demo survey shows findings of the kind the regional survey reported."""
 
-from commons.surveys.demo import RESPONSES, load_demo_survey
+from commons.surveys.demo import OPEN_SLUG, RESPONSES, SLUG, load_demo_survey
 from commons.surveys.models import Survey
 from commons.surveys.queries import survey_report
 
@@ -13,7 +13,7 @@ def _choice(found, question, choice):
 def test_the_demo_survey_loads_once_with_realistic_shares(db):
     assert load_demo_survey() == RESPONSES
     assert load_demo_survey() == 0  # the same submissions: nothing more
-    survey = Survey.objects.get()
+    survey = Survey.objects.get(slug=SLUG)
     found = survey_report(survey)
     assert found["responses"] == RESPONSES
     _populations, children = _choice(found, "populations", "children")
@@ -23,3 +23,10 @@ def test_the_demo_survey_loads_once_with_realistic_shares(db):
     # Only the untrained were asked about projects: its valid N is theirs.
     projects, _yes = _choice(found, "projects", "yes")
     assert projects["valid_n"] == RESPONSES - yes["count"]
+
+
+def test_a_second_demo_survey_is_open_for_members_to_answer(db):
+    load_demo_survey()
+    survey = Survey.objects.get(slug=OPEN_SLUG)
+    assert (survey.status, survey.audience, survey.once_per) == ("open", "members", "organisation")
+    assert "demo" in survey.title and not survey.responses.exists()
