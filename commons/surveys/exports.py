@@ -21,9 +21,7 @@ These functions only read; the views write the export to the audit log.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import uuid
 from collections.abc import Iterator, Mapping
 from itertools import islice
@@ -32,7 +30,7 @@ from typing import Any
 from commons.lib.tabular import write_csv, write_xlsx
 from commons.surveys.analysis import Index
 from commons.surveys.models import Response, Survey
-from commons.surveys.queries import CSV_COLUMNS, report_csv
+from commons.surveys.queries import CSV_COLUMNS, report_rows
 from commons.surveys.xlsform import Form
 
 FORMATS = ("csv", "xlsx")
@@ -42,33 +40,13 @@ SUBMITTED = "submitted_via_web"
 # Derives the ``_uuid`` of a response answered here: the same response always gets the
 # same one, so that importing an export twice skips what it already holds.
 RESPONSE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "freedom-commons:survey-response")
-NUMBER_COLUMNS = {"responses", "valid_n", "count", "percent", "n", "mean", "median", "min", "max"}
 CHUNK = 2_000
-
-
-def report_rows(*, found: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """A report (``queries.survey_report``) as the rows of ``queries.report_csv``, with
-    its figures as numbers (the one definition of the report's table is ``report_csv``)."""
-    rows = list(csv.DictReader(io.StringIO(report_csv(found))))
-    for row in rows:
-        for column in NUMBER_COLUMNS:
-            row[column] = _number(row[column])
-    return rows
-
-
-def _number(text: str) -> int | float | None:
-    if text == "":
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        return float(text)
 
 
 def export_report(*, found: Mapping[str, Any], format: str, title: str = "") -> bytes:
     """A report as a CSV file or an XLSX workbook (``format``), one row per choice (see
-    ``queries.report_csv``); ``title`` names the workbook's sheet."""
-    rows = report_rows(found=found)
+    ``queries.report_rows``); ``title`` names the workbook's sheet."""
+    rows = report_rows(found)
     if format == "xlsx":
         return write_xlsx(rows, CSV_COLUMNS, title=title)
     return write_csv(rows, CSV_COLUMNS)

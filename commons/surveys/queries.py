@@ -86,12 +86,10 @@ def survey_report(
     return found
 
 
-def report_csv(found: dict) -> str:
-    """A report as one table: a row per choice (or one per question without choices),
-    for all responses and then per group."""
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+def report_rows(found: dict) -> list[dict]:
+    """A report as one table (``CSV_COLUMNS``): a row per choice (or one per question
+    without choices), for all responses and then per group; figures stay numbers."""
+    rows = []
     for question in found["questions"]:
         parts = [("", {"responses": found["responses"], **question})]
         parts += list(question.get("by", {}).items())
@@ -106,10 +104,10 @@ def report_csv(found: dict) -> str:
             }
             choices = figures.get("choices")
             if not choices:
-                writer.writerow(base)
+                rows.append(base)
                 continue
             for choice in choices:
-                writer.writerow(
+                rows.append(
                     {
                         **base,
                         "choice": choice["name"],
@@ -118,6 +116,15 @@ def report_csv(found: dict) -> str:
                         "percent": choice["percent"],
                     }
                 )
+    return rows
+
+
+def report_csv(found: dict) -> str:
+    """``report_rows`` as CSV text (for the command line)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(report_rows(found))
     return buffer.getvalue()
 
 
