@@ -16,7 +16,7 @@ from commons.surveys import exports
 from commons.surveys.analysis import CHOICE_TYPES, NUMBER_TYPES, FilterError, label
 from commons.surveys.models import Survey
 from commons.surveys.queries import survey_report
-from commons.surveys.rules import can_read_report, can_read_responses
+from commons.surveys.rules import can_manage_survey, can_read_report, can_read_responses
 
 
 def _filters(values: list[str]) -> dict[str, str]:
@@ -194,6 +194,7 @@ def survey_report_page(request, slug: str):
             "query": _query(filters, by),
             "filter_query": _query(filters, None),
             "may_read_responses": can_read_responses(request.user, survey),
+            "may_manage": can_manage_survey(request.user, survey),
             "now": timezone.now(),
             "choice_questions": [
                 (
