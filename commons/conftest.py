@@ -125,6 +125,16 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates a request's language in the thread and leaves it there:
+    # a test that asked for a page in Thai must not make the next test's messages Thai.
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
