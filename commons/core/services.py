@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -113,6 +116,49 @@ def finish_progress(
         progress.result_url = result_url
         progress.result = result
         progress.save()
+
+
+def keep_upload(*, data: bytes, prefix: str) -> Path:
+    """Keep an uploaded file for a background job: in ``VAR_DIR/uploads``, readable by
+    the server's user only, under a random name. The job deletes it (``run_upload_job``)."""
+    folder = Path(settings.VAR_DIR) / "uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{prefix}-{secrets.token_hex(16)}"
+    path.touch(mode=0o600)
+    path.write_bytes(data)
+    return path
+
+
+def run_upload_job(
+    *,
+    progress_id: int,
+    path: str,
+    work: Callable[[Callable[[int, int | None], None]], Any],
+    refused: tuple[type[Exception], ...],
+    result_url: Callable[[], str],
+    failure: str,
+) -> None:
+    """The body of a background import of an uploaded file (``keep_upload``).
+
+    1. ``work(progress)`` imports the file, moving the job's progress as it goes, and
+       returns its report (with ``as_dict()``).
+    2. An exception of ``refused`` (the file or the request is not acceptable) fails the
+       job with its message; any other fails it with ``failure`` and is raised again
+       (the worker logs it).
+    3. The file is deleted whatever happens; the report is kept as the job's result,
+       for its owner, with ``result_url()`` to read it.
+    """
+    try:
+        report = work(progress_reporter(progress_id))
+    except refused as error:
+        finish_progress(progress_id=progress_id, failed=True, message=str(error))
+        return
+    except Exception:
+        finish_progress(progress_id=progress_id, failed=True, message=failure)
+        raise
+    finally:
+        Path(path).unlink(missing_ok=True)
+    finish_progress(progress_id=progress_id, result_url=result_url(), result=report.as_dict())
 
 
 def send_email(*, subject: str, body: str, to: list[str]) -> None:

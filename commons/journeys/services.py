@@ -7,7 +7,6 @@ import io
 import json
 import multiprocessing
 import os
-import secrets
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -17,7 +16,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -25,7 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
-from commons.core.services import record_audit, start_progress
+from commons.core.services import keep_upload, record_audit, start_progress
 from commons.journeys import ctdc, formats, tallies
 from commons.journeys.models import Batch, Record
 from commons.journeys.rules import can_contribute_journeys, can_manage_batch
@@ -182,11 +180,7 @@ def queue_import(*, organisation, by, data: bytes, attestation: str):
 
     attestation = _checked_contributor(organisation, by, Batch.Source.UPLOAD, attestation)
     check_file(organisation=organisation, source=io.BytesIO(data))
-    folder = Path(settings.VAR_DIR) / "uploads"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    path = folder / f"journeys-{secrets.token_hex(16)}"
-    path.touch(mode=0o600)
-    path.write_bytes(data)
+    path = keep_upload(data=data, prefix="journeys")
     progress = start_progress(label=_("Importing journey records"), owner=by)
     transaction.on_commit(
         lambda: tasks.import_records.enqueue(

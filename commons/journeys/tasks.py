@@ -1,10 +1,8 @@
-from pathlib import Path
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from commons.core.services import finish_progress, progress_reporter
+from commons.core.services import finish_progress, progress_reporter, run_upload_job
 
 
 @task()
@@ -41,29 +39,18 @@ def import_records(
     from commons.journeys.models import Batch
     from commons.lib.tabular import TabularError
 
-    try:
-        report = services.import_records(
+    run_upload_job(
+        progress_id=progress_id,
+        path=path,
+        work=lambda progress: services.import_records(
             organisation=Organisation.objects.get(pk=organisation_id),
             by=User.objects.get(pk=by_id),
             source=path,
             attestation=attestation,
             origin=Batch.Source.UPLOAD,
-            progress=progress_reporter(progress_id),
-        )
-    except (TabularError, services.AlreadyImported, ValueError, PermissionDenied) as error:
-        finish_progress(progress_id=progress_id, failed=True, message=str(error))
-        return
-    except Exception:
-        finish_progress(
-            progress_id=progress_id,
-            failed=True,
-            message=_("The import failed; nothing was imported. Please try again."),
-        )
-        raise
-    finally:
-        Path(path).unlink(missing_ok=True)
-    finish_progress(
-        progress_id=progress_id,
-        result_url=reverse("journeys:import_report", args=[progress_id]),
-        result=report.as_dict(),
+            progress=progress,
+        ),
+        refused=(TabularError, services.AlreadyImported, ValueError, PermissionDenied),
+        result_url=lambda: reverse("journeys:import_report", args=[progress_id]),
+        failure=_("The import failed; nothing was imported. Please try again."),
     )

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
-from commons.core.services import record_audit, start_progress
+from commons.core.services import keep_upload, record_audit, start_progress
 from commons.lib.tabular import read_table
 from commons.surveys.models import Response, Survey, form_of
 from commons.surveys.rules import (
@@ -238,11 +236,7 @@ def queue_responses_import(*, survey: Survey, by, data: bytes):
 
     _managed(survey, by)
     read_table(data)  # the header and the format, now; rows are read by the job
-    folder = Path(settings.VAR_DIR) / "uploads"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"survey-responses-{secrets.token_hex(16)}"
-    path.touch(mode=0o600)
-    path.write_bytes(data)
+    path = keep_upload(data=data, prefix="survey-responses")
     progress = start_progress(label=_("Importing survey responses"), owner=by)
     transaction.on_commit(
         lambda: tasks.import_responses.enqueue(

@@ -1,10 +1,8 @@
-from pathlib import Path
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from commons.core.services import finish_progress, progress_reporter
+from commons.core.services import run_upload_job
 
 
 @task()
@@ -16,28 +14,18 @@ def import_responses(*, progress_id: int, path: str, survey_id: int, by_id: int)
     from commons.surveys import importing
     from commons.surveys.models import Survey
 
-    try:
-        survey = Survey.objects.get(pk=survey_id)
-        report = importing.import_responses(
-            survey=survey,
+    run_upload_job(
+        progress_id=progress_id,
+        path=path,
+        work=lambda progress: importing.import_responses(
+            survey=Survey.objects.get(pk=survey_id),
             source=path,
             by=User.objects.get(pk=by_id),
-            progress=progress_reporter(progress_id),
-        )
-    except TabularError as error:
-        finish_progress(progress_id=progress_id, failed=True, message=str(error))
-        return
-    except Exception:
-        finish_progress(
-            progress_id=progress_id,
-            failed=True,
-            message=_("The import failed; nothing was imported. Please try again."),
-        )
-        raise
-    finally:
-        Path(path).unlink(missing_ok=True)
-    finish_progress(
-        progress_id=progress_id,
-        result_url=reverse("surveys:import_report", args=[survey.slug, progress_id]),
-        result=report.as_dict(),
+            progress=progress,
+        ),
+        refused=(TabularError,),
+        result_url=lambda: reverse(
+            "surveys:import_report", args=[Survey.objects.get(pk=survey_id).slug, progress_id]
+        ),
+        failure=_("The import failed; nothing was imported. Please try again."),
     )
