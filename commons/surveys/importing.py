@@ -102,21 +102,24 @@ def is_metadata(column: str) -> bool:
 
 
 def plan_columns(form: Form, header: list[str]) -> list[_Column]:
-    """What each column of an export holds."""
-    question = form.question
+    """What each column of an export holds: a question by its full path, else a 0/1
+    column of a multiple choice, else a question by its name. In that order, because a
+    choice may have a question's name (``capacity/needs/staff`` is the choice ``staff``
+    of ``needs``, not the question ``staff``)."""
+    by_path = {question.path: question for question in form.questions}
     plan = []
     for column in header:
         if is_metadata(column):
             plan.append(_Column(column, "metadata"))
             continue
-        found = question(column)
-        if found is not None:
-            plan.append(_Column(column, "note" if found.type == "note" else "answer", found))
-            continue
         prefix, _slash, last = column.rpartition("/")
-        parent = question(prefix) if prefix else None
+        parent = None if column in by_path or not prefix else form.question(prefix)
         if parent is not None and parent.type == "select_multiple" and parent.choice(last):
             plan.append(_Column(column, "choice", parent, last))
+            continue
+        found = form.question(column)
+        if found is not None:
+            plan.append(_Column(column, "note" if found.type == "note" else "answer", found))
         else:
             plan.append(_Column(column, "unknown"))
     return plan
