@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from commons.accounts.models import Organisation, User
 from commons.surveys.analysis import label
@@ -24,13 +24,11 @@ MANY_CHOICES = 12
 WORKBOOK_TYPES = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _upload(upload, *, suffixes: tuple[str, ...], limit: int, what: str):
-    name = (upload.name or "").lower()
-    if not name.endswith(suffixes):
-        raise forms.ValidationError(
-            _("%(name)s is not %(what)s: choose a file ending in %(suffixes)s.")
-            % {"name": upload.name, "what": what, "suffixes": " or ".join(suffixes)}
-        )
+def _upload(upload, *, suffixes: tuple[str, ...], limit: int, wrong_type: str):
+    """The upload, when its name has one of ``suffixes`` (its content is checked when it
+    is read) and it is within ``limit`` bytes; ``wrong_type`` says what is expected."""
+    if not (upload.name or "").lower().endswith(suffixes):
+        raise forms.ValidationError(wrong_type % {"name": upload.name})
     if upload.size > limit:
         raise forms.ValidationError(
             _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
@@ -57,7 +55,10 @@ class NewSurveyForm(forms.Form):
         label=gettext_lazy("Short name in its address"),
         required=False,
         max_length=80,
-        help_text=gettext_lazy("Optional: made from the form's id when left empty."),
+        help_text=gettext_lazy(
+            "Optional: when left empty, it is made from form_id on the settings sheet, or "
+            "from the form's title."
+        ),
     )
 
     def __init__(self, *args, owners, staff: bool, **kwargs) -> None:
@@ -75,7 +76,7 @@ class NewSurveyForm(forms.Form):
             self.cleaned_data["workbook"],
             suffixes=(".xlsx",),
             limit=MAX_WORKBOOK_BYTES,
-            what=_("an XLSForm workbook"),
+            wrong_type=_("%(name)s is not an XLSForm workbook: choose an .xlsx file."),
         )
 
 
@@ -104,8 +105,8 @@ class SettingsForm(forms.ModelForm):
         label=gettext_lazy("Other people who may read the responses"),
         required=False,
         help_text=gettext_lazy(
-            "E-mail addresses of their accounts, one per line. Your organisation's members "
-            "always may."
+            "E-mail addresses of their accounts, one per line. Members of the organisation "
+            "that runs the survey may always read them."
         ),
     )
 
@@ -140,7 +141,12 @@ class SettingsForm(forms.ModelForm):
         missing = [email for email in emails if email.casefold() not in found]
         if missing:
             raise forms.ValidationError(
-                _("No account has the address %(emails)s.") % {"emails": ", ".join(missing)}
+                ngettext(
+                    "No account has the address %(emails)s.",
+                    "No account has these addresses: %(emails)s.",
+                    len(missing),
+                )
+                % {"emails": ", ".join(missing)}
             )
         return list(found.values())
 
@@ -170,7 +176,7 @@ class ResponsesUploadForm(forms.Form):
             self.cleaned_data["file"],
             suffixes=(".csv", ".xlsx"),
             limit=MAX_EXPORT_BYTES,
-            what=_("a CSV or XLSX export"),
+            wrong_type=_("%(name)s is not a CSV or XLSX export: choose a .csv or .xlsx file."),
         )
 
 

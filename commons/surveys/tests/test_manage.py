@@ -112,6 +112,9 @@ def test_the_owner_chooses_who_answers_and_who_reads(survey, alice, carol, harbo
     page = client.post(url, form).content.decode()
     assert "No organisation has the short name nowhere." in page
     assert "No account has the address nobody@example.org." in page
+    form.update(organisation_names="elsewhere, nowhere")
+    page = client.post(url, form).content.decode()
+    assert "No organisation has these short names: elsewhere, nowhere." in page
     form.update(organisation_names="harbour", reader_emails="carol@example.org")
     assert client.post(url, form).status_code == 302
     survey.refresh_from_db()
