@@ -131,7 +131,12 @@ class SettingsForm(forms.ModelForm):
         missing = [name for name in names if name not in found]
         if missing:
             raise forms.ValidationError(
-                _("No organisation has the short name %(names)s.") % {"names": ", ".join(missing)}
+                ngettext(
+                    "No organisation has the short name %(names)s.",
+                    "No organisation has these short names: %(names)s.",
+                    len(missing),
+                )
+                % {"names": ", ".join(missing)}
             )
         return list(found.values())
 
