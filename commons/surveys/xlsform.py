@@ -135,14 +135,21 @@ def read_form(data: bytes) -> Form:
     if not any(question.type != "note" for question in questions):
         raise FormError(_("The form has no question to answer."), sheet="survey")
     return Form(
-        title=str(structure.get("title") or structure.get("id_string") or ""),
-        form_id=str(structure.get("id_string") or ""),
+        title=_settings(workbook, "form_title") or _settings(workbook, "form_id"),
+        # Without a form_id, pyxform names the form after ``form_name``: no id of its own.
+        form_id=str(structure.get("id_string") or "") if _settings(workbook, "form_id") else "",
         version=str(structure.get("version") or ""),
         languages=languages,
         default_language=default,
         questions=tuple(questions),
         groups=groups,
     )
+
+
+def _settings(workbook, name: str) -> str:
+    """A value of the workbook's settings sheet ("" when it has none)."""
+    rows = workbook.settings or [{}]
+    return str(rows[0].get(name) or "").strip()
 
 
 def _form_error(message: str) -> FormError:

@@ -111,3 +111,19 @@ def test_a_form_in_one_language_has_plain_labels():
     form = read_form(workbook([["type", "name", "label"], ["text", "q", "Your role"]]))
     assert form.languages == {} and form.question("q").labels == {"": "Your role"}
     assert SURVEY_HEADER[0] == "type"
+
+
+def test_a_form_without_a_form_id_has_none_and_its_survey_is_named_after_its_title(db):
+    from commons.surveys.services import create_survey
+
+    book = workbook(
+        [["type", "name", "label"], ["text", "q", "Your role"]],
+        settings=[["form_title"], ["Partners' needs 2027"]],
+    )
+    assert read_form(book).form_id == ""
+    assert create_survey(workbook=book).slug == "partners-needs-2027"
+
+
+def test_a_form_without_settings_has_no_title_of_its_own():
+    form = read_form(workbook([["type", "name", "label"], ["text", "q", "Your role"]]))
+    assert (form.title, form.form_id) == ("", "")
