@@ -18,11 +18,13 @@ used as a bitset, so a count under any filter is an AND and a ``bit_count``.
 
 from __future__ import annotations
 
+import gc
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import compress
+from itertools import compress, islice, repeat
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -33,6 +35,11 @@ MIN_GROUP = 5
 CHOICE_TYPES = {"select_one", "select_multiple"}
 NUMBER_TYPES = {"integer", "decimal"}
 _BYTE_OF_BIT = bytes.maketrans(b"01", b"\x00\x01")
+_AT_ONCE = 4_096  # responses indexed at a time
+_OTHER = 255  # in _OneChoice's codes: an answer to read by itself
+_UNANSWERED = {None: 0, "": 0}  # the hashable answers that are no answer
+_ANY = b"0" + b"1" * 255  # a translation table: byte 0 to "0", any other to "1"
+_ONLY = [b"0" * number + b"1" + b"0" * (255 - number) for number in range(256)]
 
 
 def percent(count: int, valid_n: int) -> float | None:
@@ -59,37 +66,45 @@ class Index:
     """The answers of a survey's responses, by question, for counting under filters."""
 
     def __init__(self, form: Form, answers: Iterable[Mapping[str, Any]]) -> None:
+        """1. One builder per question (notes ask nothing).
+        2. The responses, a few thousand at a time: each builder gets its question's
+           answers as one sequence (transposed by ``zip``, not a loop over every response
+           and question) and turns them into codes or flags, one byte per response.
+        3. The bytes become bitsets at C speed (``_flag_bits``).
+
+        The cyclic garbage collector waits meanwhile (``_no_cycle_collection``)."""
         self.form = form
         self.columns: dict[str, _Column] = {}
-        questions = [q for q in form.questions if q.type != "note"]
-        for question in questions:
+        builders: dict[str, _Values | _OneChoice | _Choices] = {}
+        for question in form.questions:
+            if question.type == "note":
+                continue
             column = _Column(question)
             if question.type in CHOICE_TYPES:
                 column.chosen = {choice.name: 0 for choice in question.choices}
+                builders[question.name] = (
+                    _OneChoice(column.chosen)
+                    if question.type == "select_one" and len(column.chosen) < _OTHER
+                    else _Choices(column.chosen)
+                )
             else:
                 column.values = []
+                builders[question.name] = _Values(column.values)
             self.columns[question.name] = column
         self.size = 0
-        answered = {name: [] for name in self.columns}
-        chosen = {name: {} for name in self.columns}
-        for position, response in enumerate(answers):
-            for name, column in self.columns.items():
-                value = response.get(name)
-                if column.values is not None:
-                    column.values.append(value)
-                if value is None or value == "" or value == []:
-                    continue
-                answered[name].append(position)
-                if column.chosen is not None:
-                    for choice in value if isinstance(value, list | tuple) else (value,):
-                        chosen[name].setdefault(choice, []).append(position)
-            self.size = position + 1
-        for name, column in self.columns.items():
-            column.answered = _bitset(answered[name], self.size)
-            if column.chosen is not None:
-                for choice, positions in chosen[name].items():
-                    if choice in column.chosen:
-                        column.chosen[choice] = _bitset(positions, self.size)
+        names = list(builders)
+        responses = iter(answers)
+        with _no_cycle_collection():
+            while chunk := list(islice(responses, _AT_ONCE)):
+                # A row of answers per response, then turned into a column per question.
+                rows = [[*map(response.get, names)] for response in chunk]
+                for builder, column_answers in zip(
+                    builders.values(), zip(*rows, strict=True), strict=True
+                ):
+                    builder.add(column_answers, self.size)
+                self.size += len(chunk)
+        for name, builder in builders.items():
+            builder.finish(self.columns[name])
         self.everyone = (1 << self.size) - 1
 
     def column(self, reference: str) -> _Column:
@@ -145,6 +160,21 @@ class Index:
         return {choice: bits & within for choice, bits in column.chosen.items()}
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector. Indexing makes millions of objects (decoded
+    answers, rows) that form no cycle and are freed by reference counting; while a few
+    thousand of them are alive, the collections their numbers set off took half the
+    time of indexing 100,000 responses (bench/surveys.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _bitset(positions: Iterable[int], size: int) -> int:
     """The positions as the bits of one integer (set in a byte array, then converted once:
     setting bits of a large integer one by one copies it every time)."""
@@ -154,10 +184,120 @@ def _bitset(positions: Iterable[int], size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
+def _flag_bits(flags: bytes | bytearray, table: bytes = _ANY) -> int:
+    """A bitset of one bit per byte of ``flags``: set where ``table`` turns the byte into
+    "1" (by default, a byte other than 0). Reversed and read as a binary number, so each
+    step runs at C speed."""
+    return int(flags.translate(table)[::-1], 2) if flags else 0
+
+
+def _answered(value: Any) -> bool:
+    return not (value is None or value == "" or value == [])
+
+
+class _Values:
+    """The answers of a number, text or date question, kept in order."""
+
+    def __init__(self, values: list) -> None:
+        self.values = values
+
+    def add(self, answers: Sequence, offset: int) -> None:
+        self.values += answers
+
+    def finish(self, column: _Column) -> None:
+        try:
+            flags = bytes(map(_UNANSWERED.get, self.values, repeat(1)))
+        except TypeError:  # an unhashable answer (a list)
+            flags = bytes(map(_answered, self.values))
+        column.answered = _flag_bits(flags)
+
+
+class _Choices:
+    """The answers of a question with choices, one response at a time: a flag per choice
+    (and one for answering) per response. A choice not in the list counts as an answer
+    but has no flag; an answer that is not a list counts as one choice."""
+
+    def __init__(self, chosen: dict[str, int]) -> None:
+        self.answered = bytearray()
+        self.flags = {name: bytearray() for name in chosen}
+
+    def add(self, answers: Sequence, offset: int) -> None:
+        answered = bytearray(len(answers))
+        flags = {name: bytearray(len(answers)) for name in self.flags}
+        for position, value in enumerate(answers):
+            if value.__class__ is not list:
+                if value is None or value == "" or value == []:
+                    continue
+                if not isinstance(value, list | tuple):
+                    value = (value,)  # one choice
+            elif not value:
+                continue
+            answered[position] = 1
+            for choice in value:
+                if (flag := flags.get(choice)) is not None:  # else not one of its choices
+                    flag[position] = 1
+        self.answered += answered
+        for name, chunk in flags.items():
+            self.flags[name] += chunk
+
+    def finish(self, column: _Column) -> None:
+        column.answered = _flag_bits(self.answered)
+        column.chosen = {name: _flag_bits(flags) for name, flags in self.flags.items()}
+
+
+class _OneChoice:
+    """A single choice: one byte per response, 0 for no answer or the choice's number,
+    found for a whole list of answers at once (``bytes(map(dict.get …))``). Anything
+    else (an answer outside the list, a list of choices) is coded ``_OTHER`` and read one
+    at a time as ``_Choices`` does."""
+
+    def __init__(self, chosen: dict[str, int]) -> None:
+        self.names = list(chosen)
+        self.codes = {None: 0, "": 0, **{name: n for n, name in enumerate(self.names, 1)}}
+        self.choices = set(self.names)
+        self.coded = bytearray()
+        self.others: dict[str, list[int]] = {}
+
+    def add(self, answers: Sequence, offset: int) -> None:
+        try:
+            coded = bytearray(map(self.codes.get, answers, repeat(_OTHER)))
+        except TypeError:  # an unhashable answer (a list): each one by itself
+            coded = bytearray([_OTHER]) * len(answers)
+        position = coded.find(_OTHER)
+        while position != -1:
+            value = answers[position]
+            if value is None or value == "" or value == []:
+                coded[position] = 0
+            else:
+                for choice in value if isinstance(value, list | tuple) else (value,):
+                    if choice in self.choices:
+                        self.others.setdefault(choice, []).append(offset + position)
+            position = coded.find(_OTHER, position + 1)
+        self.coded += coded
+
+    def finish(self, column: _Column) -> None:
+        size = len(self.coded)
+        column.answered = _flag_bits(self.coded)
+        column.chosen = {
+            name: _flag_bits(self.coded, _ONLY[number]) | _bitset(self.others.get(name, ()), size)
+            for number, name in enumerate(self.names, 1)
+        }
+
+
 def _selected(values: list, bits: int, size: int) -> list:
-    """The values of the responses in ``bits``, in order (C speed: a byte mask)."""
+    """The values of the responses in ``bits``, in order, through a byte mask: found one
+    by one (``bytes.find``) when they are few, as in a group, else picked by ``compress``,
+    which runs at C speed but goes through every response."""
     mask = format(bits, "b").zfill(size)[::-1].encode().translate(_BYTE_OF_BIT)
-    return [value for value in compress(values, mask) if value is not None]
+    if bits.bit_count() * 8 >= size:
+        return [value for value in compress(values, mask) if value is not None]
+    found, find = [], mask.find
+    position = find(1)
+    while position != -1:
+        if (value := values[position]) is not None:
+            found.append(value)
+        position = find(1, position + 1)
+    return found
 
 
 def summary(index: Index, column: _Column, within: int, language: str = "") -> dict:
