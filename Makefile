@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/test
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-journeys bench-weight messages clean
+.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-journeys bench-surveys bench-weight messages clean
 
 ## demo: set up everything and run the platform with demo data on http://127.0.0.1:8000
 demo: install
@@ -57,6 +57,9 @@ bench-directory: install postgres
 
 bench-journeys: install
 	$(VENV)/bin/python bench/journeys.py
+
+bench-surveys: install
+	$(VENV)/bin/python bench/surveys.py
 
 bench-weight: install
 	$(VENV)/bin/python bench/page_weight.py
