@@ -165,7 +165,9 @@ def _no_cycle_collection() -> Iterator[None]:
     """Pause the cyclic garbage collector. Indexing makes millions of objects (decoded
     answers, rows) that form no cycle and are freed by reference counting; while a few
     thousand of them are alive, the collections their numbers set off took half the
-    time of indexing 100,000 responses (bench/surveys.py)."""
+    time of indexing 100,000 responses (bench/surveys.py). The pause is for the whole
+    process, other threads included, for the few seconds indexing takes; it is left
+    alone when it was off already."""
     enabled = gc.isenabled()
     gc.disable()
     try:
