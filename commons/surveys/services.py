@@ -75,7 +75,7 @@ def create_survey(*, workbook: bytes, owner=None, slug: str | None = None, by=No
         action=AuditEvent.Action.SURVEY_CREATED,
         actor=by,
         target=survey,
-        data={"questions": len(form.questions)},
+        data={"questions": len(form.asked)},
     )
     return survey
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from pyxform.builder import create_survey_element_from_dict
@@ -80,7 +81,12 @@ class Question:
         return tuple(self.path.split("/")[:-1])
 
     def choice(self, name: str) -> Choice | None:
-        return next((choice for choice in self.choices if choice.name == name), None)
+        return self._choices_by_name.get(name)
+
+    @cached_property
+    def _choices_by_name(self) -> dict[str, Choice]:
+        # An import asks for a choice by name for every cell of a multiple choice.
+        return {choice.name: choice for choice in self.choices}
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,11 @@ class Form:
     default_language: str  # a code of ``languages``, or "" for a form in one language
     questions: tuple[Question, ...]
     groups: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> labels
+
+    @property
+    def asked(self) -> tuple[Question, ...]:
+        """The questions that take an answer (notes take none)."""
+        return tuple(question for question in self.questions if question.type != "note")
 
     def question(self, reference: str) -> Question | None:
         """The question at this path (``profile/populations``), or else the one question

@@ -121,7 +121,7 @@ def test_the_commands_create_a_survey_and_import_its_responses(db, tmp_path, cap
     form = tmp_path / "cso.xlsx"
     form.write_bytes(cso_form())
     call_command("surveys", "import-form", str(form), "--slug", "cso-2025")
-    assert "Survey cso-2025 (draft): CSO survey (demo), 8 questions." in capsys.readouterr().out
+    assert "Survey cso-2025 (draft): CSO survey (demo), 7 questions." in capsys.readouterr().out
     assert Survey.objects.get().owner is None  # the platform's own survey
     export = tmp_path / "export.csv"
     export.write_bytes(_csv("trained,staff,_uuid", "yes,4,a", "perhaps,5,b"))
@@ -164,3 +164,25 @@ def test_the_report_command_prints_valid_n_percentages_as_json_and_csv(db, tmp_p
     assert AuditEvent.objects.filter(action="data.export", target_id=str(survey.pk)).count() == 3
     with pytest.raises(CommandError, match="colour: no question of this form has this name"):
         call_command("surveys", "report", "cso", "--filter", "colour=red")
+
+
+def test_a_choice_named_like_another_question_is_read_as_the_choice(db):
+    form = workbook(
+        [
+            ["type", "name", "label"],
+            ["begin_group", "capacity", "Capacity"],
+            ["select_multiple needs", "needs", "What do you need?"],
+            ["end_group", "", ""],
+            ["integer", "staff", "Staff"],
+        ],
+        [["list_name", "name", "label"], ["needs", "staff", "Staff"], ["needs", "funds", "Funds"]],
+    )
+    survey = create_survey(workbook=form)
+    report = import_responses(
+        survey=survey,
+        source=_csv(
+            "capacity/needs,capacity/needs/staff,capacity/needs/funds,staff", "staff,1,0,12"
+        ),
+    )
+    assert report.rejected == [] and report.accepted == 1
+    assert Response.objects.get().answers == {"needs": ["staff"], "staff": 12}

@@ -122,7 +122,7 @@ def survey_manage(request, slug: str):
             "form": form,
             "counts": response_counts(survey),
             "link": link,
-            "questions": [q for q in survey_form.questions if q.type != "note"],
+            "questions": survey_form.asked,
             "languages": survey_form.languages,
         },
     )

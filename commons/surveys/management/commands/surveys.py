@@ -114,7 +114,7 @@ class Command(BaseCommand):
             % {
                 "slug": survey.slug,
                 "title": survey.title,
-                "questions": len(survey.form.questions),
+                "questions": len(survey.form.asked),
             }
         )
 
