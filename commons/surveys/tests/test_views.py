@@ -62,3 +62,15 @@ def test_nobody_else_reads_an_unpublished_report(survey, carol, staff):
     survey.report_public = True
     survey.save()
     assert client_for(None).get(url).status_code == 200
+
+
+def test_two_filters_combine_and_a_third_can_be_added(survey, bob):
+    page = client_for(bob).get(
+        reverse("surveys:report", args=["cso"]),
+        {"filter": ["trained=yes", "populations=women"]},
+    )
+    text = page.content.decode()
+    assert "4 responses." in text  # trained, and serving women
+    assert text.count('<select name="filter">') == 3
+    assert '<option value="trained=yes" selected>' in text
+    assert '<option value="populations=women" selected>' in text

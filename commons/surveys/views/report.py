@@ -18,6 +18,8 @@ from commons.surveys.models import Survey
 from commons.surveys.queries import survey_report
 from commons.surveys.rules import can_manage_survey, can_read_report, can_read_responses
 
+MAX_FILTERS = 3  # filters offered together on the page (the address may hold more)
+
 
 def _filters(values: list[str]) -> dict[str, str]:
     found = {}
@@ -186,7 +188,9 @@ def survey_report_page(request, slug: str):
             "findings": [(q, chart(q, by_labels)) for q in found["questions"]],
             "filters": filters,
             "applied": applied,
-            "filter_values": {f"{name}={value}" for name, value in filters.items()},
+            # A select per filter applied, and an empty one to add another (up to 3).
+            "filter_slots": [f"{name}={value}" for name, value in filters.items()][:MAX_FILTERS]
+            + [""] * (len(filters) < MAX_FILTERS),
             "by": by,
             "by_label": label(grouping.labels, label_language) or by if grouping else "",
             "by_labels": by_labels,
