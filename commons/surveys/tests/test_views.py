@@ -74,3 +74,14 @@ def test_two_filters_combine_and_a_third_can_be_added(survey, bob):
     assert text.count('<select name="filter">') == 3
     assert '<option value="trained=yes" selected>' in text
     assert '<option value="populations=women" selected>' in text
+
+
+def test_open_answers_are_listed_the_first_hundred_only(lantern, bob):
+    from commons.surveys.views import report as report_views
+
+    survey = create_survey(workbook=cso_form(), owner=lantern, slug="open")
+    rows = "\n".join(f"yes,Answer number {n}" for n in range(report_views.SHOWN_ANSWERS + 5))
+    import_responses(survey=survey, source=f"trained,comments\n{rows}\n".encode())
+    page = client_for(bob).get(reverse("surveys:report", args=["open"])).content.decode()
+    assert "The first 100 of 105 answers:" in page
+    assert "<li>Answer number 99</li>" in page and "Answer number 100<" not in page

@@ -19,6 +19,8 @@ from commons.surveys.queries import survey_report
 from commons.surveys.rules import can_manage_survey, can_read_report, can_read_responses
 
 MAX_FILTERS = 3  # filters offered together on the page (the address may hold more)
+# Open answers listed per question: a page must stay light with 100,000 responses.
+SHOWN_ANSWERS = 100
 
 
 def _filters(values: list[str]) -> dict[str, str]:
@@ -199,6 +201,8 @@ def survey_report_page(request, slug: str):
             "filter_query": _query(filters, None),
             "may_read_responses": can_read_responses(request.user, survey),
             "may_manage": can_manage_survey(request.user, survey),
+            "shown_answers": SHOWN_ANSWERS,
+            "shown_slice": f":{SHOWN_ANSWERS}",
             "now": timezone.now(),
             "choice_questions": [
                 (
