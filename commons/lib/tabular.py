@@ -282,7 +282,8 @@ def write_xlsx(
     """Rows as a one-sheet XLSX workbook (streamed by openpyxl's write-only mode).
 
     Text is always stored as text, never as a formula; characters XML cannot hold are
-    dropped; lists become ``a; b``; numbers, booleans and dates keep their type.
+    dropped; lists become ``a; b``; numbers, booleans and dates keep their type; None is
+    a blank cell.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -290,7 +291,9 @@ def write_xlsx(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=(title or "Sheet1")[:31])
 
-    def cell(value: Any) -> WriteOnlyCell:
+    def cell(value: Any) -> WriteOnlyCell | None:
+        if value is None:
+            return None  # a blank cell: half the time and the size of an empty text one
         value = _cell(value)
         if isinstance(value, str):
             value = _ILLEGAL_XML.sub("", value)

@@ -69,8 +69,11 @@ def _csv(response) -> list[dict[str, str]]:
 
 
 def _xlsx(content: bytes) -> list[list]:
+    """The sheet's rows, as wide as its header (a row's trailing blank cells are not
+    stored, as a spreadsheet writes them)."""
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    header, *rows = (list(row) for row in sheet.iter_rows(values_only=True))
+    return [header, *(row + [None] * (len(header) - len(row)) for row in rows)]
 
 
 BAR = re.compile(
