@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
-from commons.core.services import keep_upload, record_audit, start_progress
+from commons.core.services import RESULT_KEPT, keep_upload, record_audit, start_progress
 from commons.lib.tabular import read_table
 from commons.surveys.models import Response, Survey, form_of
 from commons.surveys.rules import (
@@ -244,3 +246,73 @@ def queue_responses_import(*, survey: Survey, by, data: bytes):
         )
     )
     return progress
+
+
+# Responses exports larger than this (submitted responses) are written in the background:
+# openpyxl writes an XLSX at about 80,000 filled cells a second.
+INLINE_EXPORT_ROWS = {"csv": 50_000, "xlsx": 5_000}
+
+
+def exports_folder() -> Path:
+    """Where exports written in the background wait for the person who asked (a day)."""
+    folder = Path(settings.VAR_DIR) / "exports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def queue_responses_export(*, survey: Survey, by, format: str, filters: dict[str, str]):
+    """Write the survey's raw responses (``exports.export_responses``) in the background
+    (``tasks.export_responses``); returns the job's ``Progress``, whose result names the
+    file for its owner to download.
+
+    Side effects: files of exports finished more than a day ago are deleted. Raises
+    ``PermissionDenied`` (not a reader of the responses)."""
+    from commons.surveys import tasks
+    from commons.surveys.rules import can_read_responses
+
+    if not can_read_responses(by, survey):
+        raise PermissionDenied
+    cutoff = timezone.now() - RESULT_KEPT
+    for old in exports_folder().iterdir():
+        if old.stat().st_mtime < cutoff.timestamp():
+            old.unlink(missing_ok=True)
+    progress = start_progress(label=_("Writing the survey's responses"), owner=by)
+    transaction.on_commit(
+        lambda: tasks.export_responses.enqueue(
+            progress_id=progress.pk,
+            survey_id=survey.pk,
+            by_id=by.pk,
+            format=format,
+            filters=filters,
+        )
+    )
+    return progress
+
+
+def write_responses_export(*, survey: Survey, by, format: str, filters: dict[str, str]) -> dict:
+    """Write the survey's raw responses to a file of ``exports_folder`` (readable by the
+    server's user only) and return what the job keeps: the file's name, its format and
+    its rows.
+
+    Side effects: the file; an audit event ``data.export``. Raises ``FilterError``."""
+    from commons.surveys.exports import export_responses
+
+    content, count = export_responses(survey=survey, format=format, filters=filters)
+    name = f"{survey.slug}-{secrets.token_hex(16)}.{format}"
+    path = exports_folder() / name
+    path.touch(mode=0o600)
+    path.write_bytes(content)
+    record_audit(
+        action=AuditEvent.Action.EXPORT,
+        actor=by,
+        target=survey,
+        data={
+            "what": "survey responses",
+            "format": format,
+            "layout": "kobotoolbox",
+            "filters": filters,
+            "rows": count,
+            "background": True,
+        },
+    )
+    return {"file": name, "format": format, "rows": count}

@@ -27,4 +27,9 @@ urlpatterns = [
         report.responses_download,
         name="responses_download",
     ),
+    path(
+        "surveys/<slug:slug>/exports/<int:progress_id>/",
+        report.export_file,
+        name="export_file",
+    ),
 ]

@@ -146,6 +146,12 @@ MATRIX = {
         {"slug": "survey", "progress_id": "progress"},
         {**everyone(404), "anonymous": 302, "bob": 403},
     ),
+    # an export written in the background: only for the person who asked (dave's job here
+    # is not about this survey, which he may not read)
+    "surveys:export_file": (
+        {"slug": "survey", "progress_id": "progress"},
+        {**everyone(404), "anonymous": 302},
+    ),
     "surveys:status": ({"slug": "survey"}, everyone(405)),
     "surveys:new_link": ({"slug": "survey"}, everyone(405)),
     # the survey is a draft: nobody answers it yet (test_answer covers an open one)

@@ -316,3 +316,27 @@ def test_a_person_the_owner_names_downloads_the_responses(survey, carol):
     survey.readers.add(carol)
     response = client_for(carol).get(_url("responses_download", "csv"))
     assert response.status_code == 200 and len(_csv(response)) == 10
+
+
+def test_a_large_export_is_written_in_the_background_for_its_reader_only(
+    survey, alice, bob, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from commons.core.models import Progress
+    from commons.surveys import services
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setitem(services.INLINE_EXPORT_ROWS, "csv", 3)
+    url = _url("responses_download", "csv")
+    page = client_for(alice).get(url).content.decode()
+    assert "the CSV file is written in the background" in page and "Write the file" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client_for(alice).post(url)
+    progress = Progress.objects.get()
+    assert started["Location"] == reverse("progress", args=[progress.pk])
+    assert progress.status == "done" and progress.result["rows"] == 10
+    download = client_for(alice).get(progress.result_url)
+    assert download["Content-Disposition"] == 'attachment; filename="cso-responses.csv"'
+    assert download.content.decode("utf-8-sig").startswith("_id,_uuid,_submission_time")
+    assert client_for(bob).get(progress.result_url).status_code == 404  # not his job
+    assert client_for(None).get(progress.result_url).status_code == 302
+    assert AuditEvent.objects.filter(data__what="survey responses", data__background=True).exists()

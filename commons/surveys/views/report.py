@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponseBadRequest, QueryDict
-from django.shortcuts import get_object_or_404, render
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from commons.core.models import AuditEvent
+from commons.core.queries import progress_for_user
 from commons.core.services import record_audit
 from commons.lib.downloads import attachment
-from commons.surveys import exports
+from commons.surveys import exports, services
 from commons.surveys.analysis import CHOICE_TYPES, NUMBER_TYPES, FilterError, label
-from commons.surveys.models import Survey
+from commons.surveys.models import Response, Survey
 from commons.surveys.queries import survey_report
 from commons.surveys.rules import can_manage_survey, can_read_report, can_read_responses
 
@@ -238,14 +242,31 @@ def report_download(request, slug: str, fmt: str):
     return attachment(content, f"{survey.slug}-report.{fmt}")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def responses_download(request, slug: str, fmt: str):
     """The raw responses, in KoboToolbox's layout, as CSV or XLSX: for the people who may
-    read responses only (a published report does not publish them). Audited."""
+    read responses only (a published report does not publish them). Audited.
+
+    A large export is written in the background: the page offers to start it (POST),
+    then the progress bar leads to the file (``export_file``)."""
     survey = get_object_or_404(Survey, slug=slug)
     if fmt not in exports.FORMATS or not can_read_responses(request.user, survey):
         raise Http404
     filters = _filters(request.GET.getlist("filter"))
+    submitted = survey.responses.filter(status=Response.Status.SUBMITTED).count()
+    if submitted > services.INLINE_EXPORT_ROWS[fmt]:
+        if request.method == "POST":
+            progress = services.queue_responses_export(
+                survey=survey, by=request.user, format=fmt, filters=filters
+            )
+            return redirect("progress", progress_id=progress.pk)
+        return render(
+            request,
+            "surveys/export.html",
+            {"survey": survey, "format": fmt.upper(), "submitted": submitted, "filters": filters},
+        )
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
     try:
         content, count = exports.export_responses(survey=survey, format=fmt, filters=filters)
     except FilterError as problem:
@@ -263,3 +284,20 @@ def responses_download(request, slug: str, fmt: str):
         },
     )
     return attachment(content, f"{survey.slug}-responses.{fmt}")
+
+
+@require_GET
+@login_required
+def export_file(request, slug: str, progress_id: int):
+    """An export written in the background, for the person who asked for it, while it is
+    kept (a day)."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if not can_read_responses(request.user, survey):
+        raise Http404
+    progress = progress_for_user(request.user, progress_id)
+    if progress is None or progress.owner_id != request.user.pk or not progress.result:
+        raise Http404
+    path = services.exports_folder() / Path(progress.result["file"]).name
+    if not path.name.startswith(f"{survey.slug}-") or not path.exists():
+        raise Http404
+    return attachment(path.read_bytes(), f"{survey.slug}-responses.{progress.result['format']}")
