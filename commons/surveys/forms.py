@@ -185,15 +185,6 @@ class ResponsesUploadForm(forms.Form):
         )
 
 
-def form_language(form: Form, wanted: str) -> str:
-    """The form's language closest to ``wanted`` (``th``, ``th-TH``), else its default."""
-    base = (wanted or "").lower().replace("_", "-")
-    for candidate in (base, base.split("-")[0]):
-        if candidate in form.languages:
-            return candidate
-    return form.default_language
-
-
 class AnswerForm(forms.Form):
     """The questionnaire: a field per question, labels in ``language``.
 

@@ -130,7 +130,7 @@ def survey_report(
     """The survey's findings (``analysis.report``, labels in ``language`` when the form
     has it), written to the audit log as an export. Raises ``analysis.FilterError``."""
     form = survey.form
-    language = language if language in form.languages else ""
+    language = form.language_for(language)
     found = report(survey_index(survey), filters=filters, by=by, language=language)
     record_audit(
         action=AuditEvent.Action.EXPORT,

@@ -104,6 +104,15 @@ class Form:
         """The questions that take an answer (notes take none)."""
         return tuple(question for question in self.questions if question.type != "note")
 
+    def language_for(self, wanted: str) -> str:
+        """The form's language closest to ``wanted`` (``th``, ``th-TH``), else its
+        default ("" for a form in one language)."""
+        base = (wanted or "").lower().replace("_", "-")
+        for candidate in (base, base.split("-")[0]):
+            if candidate in self.languages:
+                return candidate
+        return self.default_language
+
     def question(self, reference: str) -> Question | None:
         """The question at this path (``profile/populations``), or else the one question
         named as its last part (``populations``); None when none or several are."""

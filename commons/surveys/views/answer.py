@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commons.surveys.analysis import label
-from commons.surveys.forms import AnswerForm, form_language, initial_answers
+from commons.surveys.forms import AnswerForm, initial_answers
 from commons.surveys.models import Survey
 from commons.surveys.queries import draft_for, get_survey_for_manager, get_survey_to_answer
 from commons.surveys.rules import answering_organisations, can_read_report
@@ -89,8 +89,8 @@ def preview(request, slug: str):
 def _questionnaire(request, survey: Survey, *, key: str, preview: bool):
     user = request.user
     survey_form = survey.form
-    language = form_language(
-        survey_form, request.POST.get("lang") or request.GET.get("lang") or get_language() or ""
+    language = survey_form.language_for(
+        request.POST.get("lang") or request.GET.get("lang") or get_language()
     )
     per_organisation = survey.once_per == Survey.Once.ORGANISATION
     organisations = list(answering_organisations(user, survey)) if per_organisation else []

@@ -36,10 +36,6 @@ def _filters(values: list[str]) -> dict[str, str]:
     return found
 
 
-def _language() -> str:
-    return (get_language() or "").split("-")[0]
-
-
 def _query(filters: dict[str, str], by: str | None) -> str:
     """The address's query for this filter and breakdown (kept by the download links)."""
     query = QueryDict(mutable=True)
@@ -147,7 +143,7 @@ def survey_report_page(request, slug: str):
     form = survey.form
     filters = _filters(request.GET.getlist("filter"))
     by = request.GET.get("by") or None
-    language = _language()
+    language = form.language_for(get_language())
     error = ""
     try:
         found = survey_report(
@@ -168,12 +164,10 @@ def survey_report_page(request, slug: str):
             actor=request.user if request.user.is_authenticated else None,
             request=request,
         )
-    label_language = language if language in form.languages else form.default_language
     choice_questions = [q for q in form.questions if q.type in CHOICE_TYPES]
     grouping = form.question(by) if by else None
     by_labels = {
-        c.name: label(c.labels, label_language) or c.name
-        for c in (grouping.choices if grouping else ())
+        c.name: label(c.labels, language) or c.name for c in (grouping.choices if grouping else ())
     }
     applied = []
     for name, value in filters.items():
@@ -181,8 +175,8 @@ def survey_report_page(request, slug: str):
         choice = question.choice(value) if question else None
         applied.append(
             (
-                label(question.labels, label_language) or name if question else name,
-                label(choice.labels, label_language) or value if choice else value,
+                label(question.labels, language) or name if question else name,
+                label(choice.labels, language) or value if choice else value,
             )
         )
     return render(
@@ -198,7 +192,7 @@ def survey_report_page(request, slug: str):
             "filter_slots": [f"{name}={value}" for name, value in filters.items()][:MAX_FILTERS]
             + [""] * (len(filters) < MAX_FILTERS),
             "by": by,
-            "by_label": label(grouping.labels, label_language) or by if grouping else "",
+            "by_label": label(grouping.labels, language) or by if grouping else "",
             "by_labels": by_labels,
             "error": error,
             "query": _query(filters, by),
@@ -211,8 +205,8 @@ def survey_report_page(request, slug: str):
             "choice_questions": [
                 (
                     q.name,
-                    label(q.labels, label_language) or q.name,
-                    [(c.name, label(c.labels, label_language) or c.name) for c in q.choices],
+                    label(q.labels, language) or q.name,
+                    [(c.name, label(c.labels, language) or c.name) for c in q.choices],
                 )
                 for q in choice_questions
             ],
@@ -233,7 +227,7 @@ def report_download(request, slug: str, fmt: str):
             filters=_filters(request.GET.getlist("filter")),
             by=request.GET.get("by") or None,
             format=fmt,
-            language=_language(),
+            language=get_language(),
             request=request,
         )
     except FilterError as problem:
