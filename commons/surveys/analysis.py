@@ -66,7 +66,7 @@ class Index:
     """The answers of a survey's responses, by question, for counting under filters."""
 
     def __init__(self, form: Form, answers: Iterable[Mapping[str, Any]]) -> None:
-        """1. One builder per question (notes ask nothing).
+        """1. One builder per question asked (``Form.asked``: notes ask nothing).
         2. The responses, a few thousand at a time: each builder gets its question's
            answers as one sequence (transposed by ``zip``, not a loop over every response
            and question) and turns them into codes or flags, one byte per response.
@@ -76,9 +76,7 @@ class Index:
         self.form = form
         self.columns: dict[str, _Column] = {}
         builders: dict[str, _Values | _OneChoice | _Choices] = {}
-        for question in form.questions:
-            if question.type == "note":
-                continue
+        for question in form.asked:
             column = _Column(question)
             if question.type in CHOICE_TYPES:
                 column.chosen = {choice.name: 0 for choice in question.choices}
@@ -193,7 +191,8 @@ def _flag_bits(flags: bytes | bytearray, table: bytes = _ANY) -> int:
     return int(flags.translate(table)[::-1], 2) if flags else 0
 
 
-def _answered(value: Any) -> bool:
+def answered(value: Any) -> bool:
+    """Whether a stored answer is one: None, empty text and an empty list are not."""
     return not (value is None or value == "" or value == [])
 
 
@@ -210,7 +209,7 @@ class _Values:
         try:
             flags = bytes(map(_UNANSWERED.get, self.values, repeat(1)))
         except TypeError:  # an unhashable answer (a list)
-            flags = bytes(map(_answered, self.values))
+            flags = bytes(map(answered, self.values))
         column.answered = _flag_bits(flags)
 
 

@@ -28,7 +28,7 @@ from itertools import islice
 from typing import Any
 
 from commons.lib.tabular import write_csv, write_xlsx
-from commons.surveys.analysis import Index
+from commons.surveys.analysis import Index, answered
 from commons.surveys.models import Response, Survey
 from commons.surveys.queries import CSV_COLUMNS, report_rows
 from commons.surveys.xlsform import Form
@@ -55,9 +55,7 @@ def export_report(*, found: Mapping[str, Any], format: str, title: str = "") -> 
 def response_columns(form: Form) -> list[str]:
     """The columns of a responses export, in order."""
     columns = list(METADATA_COLUMNS)
-    for question in form.questions:
-        if question.type == "note":
-            continue
+    for question in form.asked:
         columns.append(question.path)
         if question.type == "select_multiple":
             columns += [f"{question.path}/{choice.name}" for choice in question.choices]
@@ -98,9 +96,9 @@ def response_row(
         "_submission_time": metadata.get("_submission_time") or _submission_time(submitted_at),
         "_status": metadata.get("_status") or SUBMITTED,
     }
-    for question in form.questions:
+    for question in form.asked:
         value = answers.get(question.name)
-        if question.type == "note" or value is None or value == "" or value == []:
+        if not answered(value):
             continue
         if question.type == "select_multiple":
             chosen = set(value if isinstance(value, list | tuple) else str(value).split())

@@ -198,9 +198,8 @@ class AnswerForm(forms.Form):
         kw.setdefault("label_suffix", "")  # a question ends with its own punctuation
         super().__init__(*args, **kw)
         self.survey_form, self.language, self.draft = survey_form, language, draft
-        for question in survey_form.questions:
-            if question.type != "note":
-                self.fields[question.name] = self._field(question)
+        for question in survey_form.asked:
+            self.fields[question.name] = self._field(question)
 
     def _field(self, question: Question) -> forms.Field:
         common: dict[str, Any] = {
@@ -233,8 +232,8 @@ class AnswerForm(forms.Form):
         self.answers = self.relevant_answers(cleaned)
         if self.draft:
             return cleaned
-        for question in self.survey_form.questions:
-            if question.type == "note" or question.name in self.errors:
+        for question in self.survey_form.asked:
+            if question.name in self.errors:
                 continue
             if not self.is_relevant(question, self.answers):
                 continue

@@ -99,7 +99,7 @@ class Form:
     questions: tuple[Question, ...]
     groups: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> labels
 
-    @property
+    @cached_property
     def asked(self) -> tuple[Question, ...]:
         """The questions that take an answer (notes take none)."""
         return tuple(question for question in self.questions if question.type != "note")
