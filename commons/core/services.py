@@ -118,12 +118,18 @@ def finish_progress(
         progress.save()
 
 
-def keep_upload(*, data: bytes, prefix: str) -> Path:
-    """Keep an uploaded file for a background job: in ``VAR_DIR/uploads``, readable by
-    the server's user only, under a random name. The job deletes it (``run_upload_job``)."""
-    folder = Path(settings.VAR_DIR) / "uploads"
+def private_folder(name: str) -> Path:
+    """``VAR_DIR/<name>``, made when missing, readable by the server's user only."""
+    folder = Path(settings.VAR_DIR) / name
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"{prefix}-{secrets.token_hex(16)}"
+    return folder
+
+
+def keep_file(*, data: bytes, folder: str, prefix: str, suffix: str = "") -> Path:
+    """Keep a file a background job reads or writes: in ``private_folder(folder)``,
+    readable by the server's user only, under a random name. An upload waits in
+    ``uploads`` until its job deletes it (``run_upload_job``)."""
+    path = private_folder(folder) / f"{prefix}-{secrets.token_hex(16)}{suffix}"
     path.touch(mode=0o600)
     path.write_bytes(data)
     return path
@@ -138,7 +144,7 @@ def run_upload_job(
     result_url: Callable[[], str],
     failure: str,
 ) -> None:
-    """The body of a background import of an uploaded file (``keep_upload``).
+    """The body of a background import of an uploaded file (``keep_file``).
 
     1. ``work(progress)`` imports the file, moving the job's progress as it goes, and
        returns its report (with ``as_dict()``).

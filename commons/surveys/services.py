@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +14,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
-from commons.core.services import RESULT_KEPT, keep_upload, record_audit, start_progress
+from commons.core.services import (
+    RESULT_KEPT,
+    keep_file,
+    private_folder,
+    record_audit,
+    start_progress,
+)
 from commons.lib.tabular import read_table
 from commons.surveys.models import Response, Survey, form_of
 from commons.surveys.rules import (
@@ -238,7 +242,7 @@ def queue_responses_import(*, survey: Survey, by, data: bytes):
 
     _managed(survey, by)
     read_table(data)  # the header and the format, now; rows are read by the job
-    path = keep_upload(data=data, prefix="survey-responses")
+    path = keep_file(data=data, folder="uploads", prefix="survey-responses")
     progress = start_progress(label=_("Importing survey responses"), owner=by)
     transaction.on_commit(
         lambda: tasks.import_responses.enqueue(
@@ -253,11 +257,8 @@ def queue_responses_import(*, survey: Survey, by, data: bytes):
 INLINE_EXPORT_ROWS = {"csv": 50_000, "xlsx": 5_000}
 
 
-def exports_folder() -> Path:
-    """Where exports written in the background wait for the person who asked (a day)."""
-    folder = Path(settings.VAR_DIR) / "exports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
+# Where exports written in the background wait for the person who asked (a day).
+EXPORTS = "exports"
 
 
 def queue_responses_export(*, survey: Survey, by, format: str, filters: dict[str, str]):
@@ -273,7 +274,7 @@ def queue_responses_export(*, survey: Survey, by, format: str, filters: dict[str
     if not can_read_responses(by, survey):
         raise PermissionDenied
     cutoff = timezone.now() - RESULT_KEPT
-    for old in exports_folder().iterdir():
+    for old in private_folder(EXPORTS).iterdir():
         if old.stat().st_mtime < cutoff.timestamp():
             old.unlink(missing_ok=True)
     progress = start_progress(label=_("Writing the survey's responses"), owner=by)
@@ -289,22 +290,20 @@ def queue_responses_export(*, survey: Survey, by, format: str, filters: dict[str
     return progress
 
 
-def write_responses_export(*, survey: Survey, by, format: str, filters: dict[str, str]) -> dict:
-    """Write the survey's raw responses to a file of ``exports_folder`` (readable by the
-    server's user only) and return what the job keeps: the file's name, its format and
-    its rows.
+def export_responses(
+    *, survey: Survey, by, format: str, filters: dict[str, str], request=None
+) -> tuple[bytes, int]:
+    """The survey's raw responses in KoboToolbox's layout (``exports.export_responses``)
+    and how many rows they hold, for a person who may read them.
 
-    Side effects: the file; an audit event ``data.export``. Raises ``FilterError``."""
-    from commons.surveys.exports import export_responses
+    Side effects: an audit event ``data.export``. Raises ``FilterError``."""
+    from commons.surveys import exports
 
-    content, count = export_responses(survey=survey, format=format, filters=filters)
-    name = f"{survey.slug}-{secrets.token_hex(16)}.{format}"
-    path = exports_folder() / name
-    path.touch(mode=0o600)
-    path.write_bytes(content)
+    content, count = exports.export_responses(survey=survey, format=format, filters=filters)
     record_audit(
         action=AuditEvent.Action.EXPORT,
         actor=by,
+        request=request,
         target=survey,
         data={
             "what": "survey responses",
@@ -312,7 +311,18 @@ def write_responses_export(*, survey: Survey, by, format: str, filters: dict[str
             "layout": "kobotoolbox",
             "filters": filters,
             "rows": count,
-            "background": True,
+            **({} if request else {"background": True}),
         },
     )
-    return {"file": name, "format": format, "rows": count}
+    return content, count
+
+
+def write_responses_export(*, survey: Survey, by, format: str, filters: dict[str, str]) -> dict:
+    """``export_responses`` written to a file of the ``EXPORTS`` folder (readable by the
+    server's user only); returns what the job keeps: the file's name, its format and its
+    rows.
+
+    Side effects: the file; an audit event ``data.export``. Raises ``FilterError``."""
+    content, count = export_responses(survey=survey, by=by, format=format, filters=filters)
+    path = keep_file(data=content, folder=EXPORTS, prefix=survey.slug, suffix=f".{format}")
+    return {"file": path.name, "format": format, "rows": count}

@@ -12,9 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from commons.core.models import AuditEvent
 from commons.core.queries import progress_for_user
-from commons.core.services import record_audit
+from commons.core.services import private_folder
 from commons.lib.downloads import attachment
 from commons.surveys import exports, services
 from commons.surveys.analysis import CHOICE_TYPES, NUMBER_TYPES, FilterError, label
@@ -262,21 +261,11 @@ def responses_download(request, slug: str, fmt: str):
     if request.method == "POST":
         return HttpResponseNotAllowed(["GET"])
     try:
-        content, count = exports.export_responses(survey=survey, format=fmt, filters=filters)
+        content, _count = services.export_responses(
+            survey=survey, by=request.user, format=fmt, filters=filters, request=request
+        )
     except FilterError as problem:
         return _bad_filter(problem)
-    record_audit(
-        action=AuditEvent.Action.EXPORT,
-        request=request,
-        target=survey,
-        data={
-            "what": "survey responses",
-            "format": fmt,
-            "layout": "kobotoolbox",
-            "filters": filters,
-            "rows": count,
-        },
-    )
     return attachment(content, f"{survey.slug}-responses.{fmt}")
 
 
@@ -291,7 +280,7 @@ def export_file(request, slug: str, progress_id: int):
     progress = progress_for_user(request.user, progress_id)
     if progress is None or progress.owner_id != request.user.pk or not progress.result:
         raise Http404
-    path = services.exports_folder() / Path(progress.result["file"]).name
+    path = private_folder(services.EXPORTS) / Path(progress.result["file"]).name
     if not path.name.startswith(f"{survey.slug}-") or not path.exists():
         raise Http404
     return attachment(path.read_bytes(), f"{survey.slug}-responses.{progress.result['format']}")
