@@ -229,17 +229,9 @@ def surveys_to_answer(user):
 def surveys_managed_by(user):
     """The surveys this person runs: those of the organisations they administer (all,
     for staff)."""
-    from commons.accounts.models import Membership
-
-    if not user.is_authenticated:
-        return Survey.objects.none()
-    if user.is_staff:
+    if user.is_authenticated and user.is_staff:
         return Survey.objects.all()
-    return Survey.objects.filter(
-        owner__memberships__user=user,
-        owner__memberships__status=Membership.Status.ACTIVE,
-        owner__memberships__role=Membership.Role.ADMIN,
-    ).distinct()
+    return Survey.objects.filter(owner__in=survey_owners_for(user))
 
 
 def survey_owners_for(user):
@@ -282,3 +274,17 @@ def draft_for(survey: Survey, *, user, organisation=None, session_id: int | None
     if session_id is None:
         return None
     return drafts.filter(pk=session_id, respondent=None).first()
+
+
+def answered_before(survey: Survey, *, respondent, organisation) -> Response | None:
+    """The submitted response that answers for this person, or for their organisation
+    when the survey is answered once per organisation (None for an anonymous person:
+    a link's respondents are told apart by their browser's session only)."""
+    submitted = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+    if survey.once_per == Survey.Once.ORGANISATION:
+        if organisation is None:
+            return None
+        return submitted.filter(organisation=organisation).first()
+    if respondent is None:
+        return None
+    return submitted.filter(respondent=respondent).first()

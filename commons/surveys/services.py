@@ -23,6 +23,7 @@ from commons.core.services import (
 )
 from commons.lib.tabular import read_table
 from commons.surveys.models import Response, Survey, form_of
+from commons.surveys.queries import answered_before
 from commons.surveys.rules import (
     answering_organisations,
     can_answer,
@@ -215,20 +216,6 @@ def save_answers(
     response.submitted_at = timezone.now() if submit else None
     response.save()
     return response
-
-
-def answered_before(survey: Survey, *, respondent, organisation) -> Response | None:
-    """The submitted response that answers for this person, or for their organisation
-    when the survey is answered once per organisation (None for an anonymous person:
-    a link's respondents are told apart by their browser's session only)."""
-    submitted = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
-    if survey.once_per == Survey.Once.ORGANISATION:
-        if organisation is None:
-            return None
-        return submitted.filter(organisation=organisation).first()
-    if respondent is None:
-        return None
-    return submitted.filter(respondent=respondent).first()
 
 
 def queue_responses_import(*, survey: Survey, by, data: bytes):

@@ -17,9 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from commons.surveys.analysis import label
 from commons.surveys.forms import AnswerForm, initial_answers
 from commons.surveys.models import Survey
-from commons.surveys.queries import draft_for, get_survey_for_manager, get_survey_to_answer
+from commons.surveys.queries import (
+    answered_before,
+    draft_for,
+    get_survey_for_manager,
+    get_survey_to_answer,
+)
 from commons.surveys.rules import answering_organisations, can_read_report
-from commons.surveys.services import AlreadyAnswered, answered_before, save_answers
+from commons.surveys.services import AlreadyAnswered, save_answers
 from commons.surveys.xlsform import Form
 
 # The browser session holds the surveys answered in it (for the thank-you page, and to
@@ -155,12 +160,12 @@ def _questionnaire(request, survey: Survey, *, key: str, preview: bool):
                 return redirect(request.get_full_path())
             if submit:
                 session_drafts.pop(str(survey.pk), None)
+                request.session[DRAFTS] = session_drafts
                 request.session[SUBMITTED] = [*request.session.get(SUBMITTED, []), survey.pk]
-            elif not user.is_authenticated:
-                session_drafts[str(survey.pk)] = response.pk
-            request.session[DRAFTS] = session_drafts
-            if submit:
                 return redirect("surveys:thanks", slug=survey.slug)
+            if not user.is_authenticated:
+                session_drafts[str(survey.pk)] = response.pk
+                request.session[DRAFTS] = session_drafts
             messages.success(
                 request,
                 _("Your draft is saved. Come back to this page to finish it."),
