@@ -25,7 +25,6 @@ import argparse
 import csv
 import datetime
 import functools
-import io
 import json
 import math
 import os
@@ -270,25 +269,19 @@ def questions() -> list[dict]:
 
 def form_workbook() -> bytes:
     """The questionnaire as an XLSForm workbook (survey, choices and settings sheets)."""
-    from openpyxl import Workbook
+    from commons.surveys.xlsform import write_workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "survey"
-    sheet.append(["type", "name", "label::English (en)", "required", "relevant", "constraint"])
-    for row in SURVEY:
-        sheet.append(list(row))
-    choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", "label::English (en)"])
-    for list_name, items in CHOICES.items():
-        for name, label in items:
-            choices.append([list_name, name, label])
-    settings = book.create_sheet("settings")
-    for row in SETTINGS:
-        settings.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    header = ["type", "name", "label::English (en)", "required", "relevant", "constraint"]
+    choices = [
+        [list_name, name, label] for list_name, items in CHOICES.items() for name, label in items
+    ]
+    return write_workbook(
+        {
+            "survey": [header, *SURVEY],
+            "choices": [["list_name", "name", "label::English (en)"], *choices],
+            "settings": SETTINGS,
+        }
+    )
 
 
 # --- The responses ------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import io
 import random
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from commons.surveys.xlsform import write_workbook
 
 SLUG = "cso-survey-demo"
 # The same questionnaire open for answers, so that a demo member can fill it in.
@@ -137,23 +138,23 @@ _COMMENTS = [
 
 def demo_form() -> bytes:
     """The questionnaire as an XLSForm workbook."""
-    book = Workbook()
-    survey = book.active
-    survey.title = "survey"
-    survey.append(["type", "name", "label::English (en)", "relevant", "constraint"])
-    for row in _SURVEY:
-        survey.append(list(row))
-    choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", "label::English (en)"])
-    for list_name, items in _CHOICES.items():
-        for name, label in items:
-            choices.append([list_name, name, label])
-    settings = book.create_sheet("settings")
-    settings.append(["form_title", "form_id", "default_language"])
-    settings.append(["Civil-society survey on modern slavery (demo)", SLUG, "English (en)"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return write_workbook(
+        {
+            "survey": [["type", "name", "label::English (en)", "relevant", "constraint"], *_SURVEY],
+            "choices": [
+                ["list_name", "name", "label::English (en)"],
+                *(
+                    [list_name, name, label]
+                    for list_name, items in _CHOICES.items()
+                    for name, label in items
+                ),
+            ],
+            "settings": [
+                ["form_title", "form_id", "default_language"],
+                ["Civil-society survey on modern slavery (demo)", SLUG, "English (en)"],
+            ],
+        }
+    )
 
 
 def demo_export(rows: int = RESPONSES, seed: int = 8_7) -> bytes:

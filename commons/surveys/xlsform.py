@@ -11,7 +11,9 @@ to what surveys here support and says, for anything else, which sheet and row ho
 from __future__ import annotations
 
 import copy
+import io
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -121,6 +123,24 @@ class Form:
             name = reference.rsplit("/", 1)[-1]
             found = [q for q in self.questions if q.name == name]
         return found[0] if len(found) == 1 else None
+
+
+def write_workbook(sheets: Mapping[str, Iterable[Sequence]]) -> bytes:
+    """Sheets of rows as an .xlsx workbook, in order, an empty sheet left out: how the
+    demo, the tests and the benchmark write their XLSForms (``read_form`` reads them)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        rows = list(rows)
+        if rows:
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def read_form(data: bytes) -> Form:

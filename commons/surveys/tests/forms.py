@@ -1,9 +1,8 @@
 """XLSForm workbooks built in tests, as a researcher's spreadsheet would hold them."""
 
-import io
 from functools import cache
 
-from openpyxl import Workbook
+from commons.surveys.xlsform import write_workbook
 
 SURVEY_HEADER = [
     "type",
@@ -19,19 +18,7 @@ SURVEY_HEADER = [
 def workbook(
     survey: list[list], choices: list[list] | None = None, settings: list[list] | None = None
 ) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "survey"
-    for row in survey:
-        sheet.append(row)
-    for title, rows in (("choices", choices), ("settings", settings)):
-        if rows:
-            extra = book.create_sheet(title)
-            for row in rows:
-                extra.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return write_workbook({"survey": survey, "choices": choices or [], "settings": settings or []})
 
 
 @cache  # the same bytes each time: a workbook's file records when it was saved
