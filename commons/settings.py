@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "commons.directory",
     "commons.journeys",
     "commons.surveys",
+    "commons.events",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "commons.accounts.middleware.UserLanguageMiddleware",
+    "commons.core.middleware.TimeZoneMiddleware",
     "commons.accounts.middleware.RequireSecondFactorMiddleware",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("commons.directory.urls")),
     path("", include("commons.journeys.urls")),
     path("", include("commons.surveys.urls")),
+    path("", include("commons.events.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from commons.accounts.models import Membership, Organisation, User
+from commons.lib.timezones import time_zone_choices
 
 
 class OrganisationForm(forms.ModelForm):
@@ -42,7 +43,8 @@ class RoleForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "language"]
+        fields = ["name", "language", "time_zone"]
+        widgets = {"time_zone": forms.Select(choices=[("", "—"), *time_zone_choices()])}
 
 
 class LanguageForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from commons.core.models import TimeStampedModel
 from commons.directory.vocabularies import OrganisationType
 from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.timezones import validate_time_zone
 
 
 class UserManager(BaseUserManager):
@@ -43,6 +44,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("name"), max_length=150, blank=True)
     language = models.CharField(
         _("interface language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Event times are shown in this time zone. Empty: your browser's."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

@@ -35,6 +35,18 @@ def get_organisation_for_user(request, slug: str) -> Organisation:
     return organisation
 
 
+def organisations_administered_by(user) -> QuerySet[Organisation]:
+    """The organisations this person is an active admin of: in whose name they run
+    surveys and events."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__role=Membership.Role.ADMIN,
+    ).order_by("name")
+
+
 def organisation_for_admin(request, slug: str) -> Organisation:
     """The organisation when the person may manage it; 403 (and an audit line) if not."""
     organisation = get_organisation_for_user(request, slug)

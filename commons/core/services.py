@@ -167,15 +167,28 @@ def run_upload_job(
     finish_progress(progress_id=progress_id, result_url=result_url(), result=report.as_dict())
 
 
-def send_email(*, subject: str, body: str, to: list[str]) -> None:
-    """Send one plain-text e-mail now (the task ``core.tasks.send_email`` calls this)."""
-    from django.core.mail import send_mail
+def send_email(
+    *, subject: str, body: str, to: list[str], attachments: list[list[str]] | None = None
+) -> None:
+    """Send one plain-text e-mail now (the task ``core.tasks.send_email`` calls this).
 
-    send_mail(subject, body, None, to)
+    ``attachments`` are ``[filename, text content, MIME type]`` triples (JSON-friendly,
+    since the task's arguments are stored), e.g. an iCalendar invitation."""
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage(subject, body, None, to)
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
+    message.send()
 
 
 def queue_templated_email(
-    *, to: list[str], template: str, context: dict, language: str | None = None
+    *,
+    to: list[str],
+    template: str,
+    context: dict,
+    language: str | None = None,
+    attachments: list[list[str]] | None = None,
 ) -> None:
     """Render ``<template>_subject.txt`` / ``_body.txt`` in ``language`` and queue the mail.
 
@@ -192,4 +205,8 @@ def queue_templated_email(
         subject = render_to_string(f"{template}_subject.txt", full).strip()
         body = render_to_string(f"{template}_body.txt", full)
     subject = f"[{settings.SITE_NAME}] {subject}"
-    transaction.on_commit(lambda: send_email_task.enqueue(subject=subject, body=body, to=to))
+    transaction.on_commit(
+        lambda: send_email_task.enqueue(
+            subject=subject, body=body, to=to, attachments=attachments or []
+        )
+    )

@@ -4,5 +4,7 @@ from commons.core import services
 
 
 @task()
-def send_email(*, subject: str, body: str, to: list[str]) -> None:
-    services.send_email(subject=subject, body=body, to=to)
+def send_email(
+    *, subject: str, body: str, to: list[str], attachments: list[list[str]] | None = None
+) -> None:
+    services.send_email(subject=subject, body=body, to=to, attachments=attachments)

@@ -4,8 +4,10 @@ import gettext
 from functools import cache
 
 import pycountry
+from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 @cache
@@ -35,3 +37,17 @@ COUNTRY_CHOICES = sorted(
     ),
 )
 COUNTRY_CODES = frozenset(code for code, _name in COUNTRY_CHOICES)  # ISO 3166-1 alpha-2
+
+
+class Region(models.TextChoices):
+    """The regions the movement's forums are organised by (the 2021 regional forums,
+    with Europe, North America and the Caribbean each distinct), and the global level."""
+
+    GLOBAL = "global", _("Global")
+    AFRICA = "africa", _("Africa")
+    ASIA_PACIFIC = "asia-pacific", _("Asia and the Pacific")
+    LATIN_AMERICA = "latin-america", _("Latin America")
+    MENA = "mena", _("Middle East and North Africa")
+    EUROPE = "europe", _("Europe")
+    NORTH_AMERICA = "north-america", _("North America")
+    CARIBBEAN = "caribbean", _("Caribbean")

@@ -236,15 +236,9 @@ def surveys_managed_by(user):
 
 def survey_owners_for(user):
     """The organisations in whose name this person may create a survey."""
-    from commons.accounts.models import Membership, Organisation
+    from commons.accounts.queries import organisations_administered_by
 
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__user=user,
-        memberships__status=Membership.Status.ACTIVE,
-        memberships__role=Membership.Role.ADMIN,
-    ).order_by("name")
+    return organisations_administered_by(user)
 
 
 def response_counts(survey: Survey) -> dict[str, int]:

@@ -158,6 +158,38 @@ MATRIX = {
     "surveys:answer": ({"slug": "survey"}, everyone(404)),
     "surveys:answer_link": ({"slug": "survey", "key": "not-the-key"}, everyone(404)),
     "surveys:thanks": ({"slug": "survey"}, everyone(404)),
+    # events (views/calendar.py): public pages; a registration's link is its secret
+    "events:calendar": ({}, everyone(200)),
+    "events:feed": ({}, everyone(200)),
+    "events:feed_region": ({"region": "asia-pacific"}, everyone(200)),
+    "events:confirm": ({"token": "no-such-token"}, everyone(404)),
+    "events:registration": ({"token": "no-such-token"}, everyone(404)),
+    "events:detail": ({"slug": "event"}, everyone(200)),
+    "events:event_ics": ({"slug": "event"}, everyone(200)),
+    "events:register": ({"slug": "event"}, everyone(200)),
+    "events:cancel": ({"slug": "event"}, everyone(405)),
+    # feedback opens when the event has started (this one has not)
+    "events:feedback": ({"slug": "event"}, everyone(404)),
+    # events (views/organise.py): an event's organisers are its organisations' admins
+    "events:new": ({}, only({"alice", "carol", "staff"})),
+    "events:mine": ({}, signed_in_only()),
+    "events:edit": ({"slug": "event"}, only({"alice", "staff"})),
+    "events:programme": ({"slug": "event"}, only({"alice", "staff"})),
+    "events:status": ({"slug": "event"}, everyone(405)),
+    "events:participants": ({"slug": "event"}, only({"alice", "staff"})),
+    "events:participants_download": ({"slug": "event", "fmt": "csv"}, only({"alice", "staff"})),
+    "events:feedback_results": ({"slug": "event"}, only({"alice", "staff"})),
+    # events (views/outcomes.py): outcomes and commitments are public follow-up
+    "events:outcomes": ({"slug": "event"}, everyone(200)),
+    "events:outcomes_edit": ({"slug": "event"}, only({"alice", "staff"})),
+    "events:outcomes_import": ({"slug": "event"}, only({"alice", "staff"})),
+    "events:outcomes_template": ({"fmt": "csv"}, everyone(200)),
+    "events:recommendations": ({}, everyone(200)),
+    "events:matrix": ({}, everyone(200)),
+    "events:recommendation": ({"pk": "recommendation"}, everyone(200)),
+    "events:commit": ({"pk": "recommendation"}, everyone(405)),
+    "events:commitment": ({"pk": "commitment"}, everyone(200)),
+    "events:theme_new": ({}, everyone(405)),
     "journeys:file_layout": ({}, everyone(200)),
     "journeys:file_template": ({"fmt": "xlsx"}, everyone(200)),
     # a background import's report: only for the person who started the job (not staff)
@@ -181,6 +213,11 @@ MATRIX = {
     "api-v1:journey_country": ({"iso2": "TH"}, everyone(404)),
     "api-v1:mine": ({}, {**everyone(200), "anonymous": 401}),
     "api-v1:api-root": ({}, everyone(404)),
+    # events API
+    "api-v1:events": ({}, everyone(200)),
+    "api-v1:event_detail": ({"slug": "event"}, everyone(200)),
+    "api-v1:recommendations": ({}, everyone(200)),
+    "api-v1:commitments": ({}, everyone(200)),
 }
 
 ADMIN_SAMPLES = [
@@ -210,6 +247,18 @@ def test_every_url_pattern_has_an_entry_for_every_persona():
         assert set(expected) == set(PERSONAS), f"{name} lacks an expected status for some persona"
 
 
+def _event_objects(lantern, alice) -> dict:
+    from commons.events.outcomes import add_recommendations, commit_to
+    from commons.events.tests.conftest import make_event
+
+    event = make_event(organisers=[lantern], slug="matrix-event")
+    [recommendation] = add_recommendations(
+        event=event, region="asia-pacific", audience="legal-field", texts=["Train judges."]
+    )
+    commitment = commit_to(recommendation=recommendation, organisation=lantern, action="Do it")
+    return {"event": event.slug, "recommendation": recommendation.pk, "commitment": commitment.pk}
+
+
 @pytest.fixture
 def objects(personas, lantern):
     from commons.core.services import start_progress
@@ -226,6 +275,7 @@ def objects(personas, lantern):
             organisation=lantern, created_by=personas["alice"], source="form", attestation="x"
         ).pk,
         "survey": create_survey(workbook=cso_form(), owner=lantern, slug="matrix").slug,
+        **_event_objects(lantern, personas["alice"]),
         "alice_id": save_person_profile(
             user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
         ).pk,

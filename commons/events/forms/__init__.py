@@ -1,0 +1,1 @@
+"""Forms of the events pages, one module per views module."""
