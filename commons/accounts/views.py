@@ -35,11 +35,14 @@ def _error_text(error: ValidationError) -> str:
 def dashboard(request):
     from allauth.mfa.models import Authenticator
 
+    from commons.events.queries import registrations_of
+
     return render(
         request,
         "accounts/dashboard.html",
         {
             "memberships": queries.memberships_of_user(request.user),
+            "registrations": registrations_of(request.user)[:20],
             "has_totp": Authenticator.objects.filter(
                 user=request.user, type=Authenticator.Type.TOTP
             ).exists(),

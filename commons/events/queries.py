@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from commons.events import rules
 from commons.events.models import (
     Commitment,
     Event,
+    Feedback,
     Recommendation,
     Registration,
     Speaker,
@@ -201,6 +202,49 @@ def events_organised_by(user) -> QuerySet[Event]:
     return Event.objects.filter(organisers__in=organisations_administered_by(user)).distinct()
 
 
+def participant_counts(event: Event) -> dict[str, int | None]:
+    """How many registrations of the event are in each status, and the places left
+    (``None``: no limit)."""
+    found = dict(
+        event.registrations.values_list("status").annotate(n=Count("pk")).order_by("status")
+    )
+    counts: dict[str, int | None] = {s: found.get(s, 0) for s in Registration.Status.values}
+    counts["places_left"] = (
+        None if event.capacity is None else max(0, event.capacity - counts["confirmed"])
+    )
+    return counts
+
+
+@dataclass
+class FeedbackResults:
+    answers: int
+    average: float | None
+    # (rating, how many gave it, its share of the answers in per cent), 1 to 5
+    distribution: list[tuple[int, int, int]]
+    comments: QuerySet[Feedback]
+
+
+def feedback_results(event: Event) -> FeedbackResults:
+    """What participants thought of the event: for its organisers."""
+    given = Feedback.objects.filter(registration__event=event)
+    by_rating = dict(given.values_list("rating").annotate(n=Count("pk")).order_by("rating"))
+    answers = sum(by_rating.values())
+    average = given.aggregate(average=Avg("rating"))["average"]
+    return FeedbackResults(
+        answers=answers,
+        average=None if average is None else round(float(average), 1),
+        distribution=[
+            (rating, by_rating.get(rating, 0), round(100 * by_rating.get(rating, 0) / answers))
+            if answers
+            else (rating, 0, 0)
+            for rating in range(1, 6)
+        ],
+        comments=given.exclude(useful="", improve="")
+        .select_related("registration")
+        .order_by("-created_at", "-pk"),
+    )
+
+
 def event_figures() -> dict[str, int]:
     """For "the community in numbers": what the network's events have gathered."""
     now = timezone.now()
@@ -227,6 +271,21 @@ def event_figures() -> dict[str, int]:
         "recommendations": Recommendation.objects.count(),
         "commitments": Commitment.objects.count(),
     }
+
+
+FIGURES_CACHE_SECONDS = 60
+
+
+def cached_event_figures() -> dict[str, int]:
+    """``event_figures`` for the home page and the API, cached for a minute: they are
+    the same for every reader (published events only)."""
+    from django.core.cache import cache
+
+    figures = cache.get("events:figures")
+    if figures is None:
+        figures = event_figures()
+        cache.set("events:figures", figures, FIGURES_CACHE_SECONDS)
+    return figures
 
 
 # --- Outcomes -------------------------------------------------------------------------
@@ -373,3 +432,27 @@ def get_commitment_for_user(request, pk: int) -> Commitment:
 
 def themes() -> QuerySet[Theme]:
     return Theme.objects.all()
+
+
+def organisations_committing(user):
+    """The organisations a person may commit for (``rules.can_commit``): those where
+    they are an active member."""
+    from commons.accounts.models import Membership, Organisation
+
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    ).order_by("name")
+
+
+def event_outcomes(event: Event) -> tuple[QuerySet, QuerySet[Recommendation]]:
+    """An event's priorities and recommendations (with ``commitment_count``), for an
+    event the caller already may see (``get_event_for_user``)."""
+    priorities = event.priorities.prefetch_related("themes")
+    recommendations = (
+        event.recommendations.annotate(commitment_count=Count("commitments", distinct=True))
+        .prefetch_related("themes")
+        .order_by("region", "audience", "order", "pk")
+    )
+    return priorities, recommendations

@@ -45,10 +45,7 @@ def save_event(
     (or the limit removed), promotes people from the waiting list and e-mails them.
     """
     creating = event is None
-    if creating:
-        event = Event(created_by=actor)
-    else:
-        event = _locked(event)
+    event = Event(created_by=actor) if creating else _locked(event)
     for name, value in fields.items():
         setattr(event, name, value)
     event.summary_html = render_markdown(event.summary)
