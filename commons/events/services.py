@@ -57,6 +57,7 @@ def save_event(
         event.themes.set(themes)
     if not creating:
         _promote_waiting(event)
+    schedule_reminders(event)
     return event
 
 
@@ -70,12 +71,33 @@ def set_event_status(*, event: Event, status: str, actor=None) -> Event:
     event = _locked(event)
     previous, event.status = event.status, status
     event.save(update_fields=["status", "updated_at"])
+    schedule_reminders(event)
     if status == Event.Status.CANCELLED and previous != status:
         for registration in event.registrations.filter(
             status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
         ):
             _mail(registration, "event_cancelled", cancelled=True)
     return event
+
+
+def schedule_reminders(event: Event) -> None:
+    """Queue the reminders of a published event to run a day before it starts (again
+    when it moves: a run that finds the event outside its window sends nothing).
+
+    Side effects: after commit, enqueues ``tasks.remind_participants`` deferred, when the
+    task backend can defer (the database backend can); otherwise nothing."""
+    from commons.events.tasks import remind_participants
+
+    now = timezone.now()
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
+        return
+    when = event.starts_at - REMINDER_BEFORE
+    task = remind_participants
+    if when > now:
+        if not task.get_backend().supports_defer:
+            return
+        task = task.using(run_after=when)
+    transaction.on_commit(lambda: task.enqueue(event_id=event.pk))
 
 
 def _locked(event: Event) -> Event:
@@ -254,11 +276,14 @@ def save_feedback(*, registration: Registration, rating: int, useful: str, impro
     return feedback
 
 
-def send_reminders(*, now: datetime.datetime | None = None) -> int:
+def send_reminders(*, now: datetime.datetime | None = None, event_id: int | None = None) -> int:
     """E-mail every confirmed participant of an event starting within a day, once.
 
     Each registration is claimed with a conditional UPDATE before its e-mail is queued,
     so two workers running this at once never remind anyone twice.
+
+    ``schedule_reminders`` queues this for each published event, to run a day before it;
+    ``commons events remind`` (from cron) covers task backends that cannot defer.
 
     Side effects: sets ``reminded_at``; queues one e-mail per participant reminded.
     """
@@ -270,6 +295,8 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
         event__starts_at__gt=now,
         event__starts_at__lte=now + REMINDER_BEFORE,
     ).select_related("event")
+    if event_id is not None:
+        due = due.filter(event_id=event_id)
     sent = 0
     for registration in due:
         with transaction.atomic():

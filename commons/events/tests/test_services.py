@@ -84,9 +84,7 @@ def test_reminders_go_once_to_confirmed_participants_of_events_within_a_day(
 ):
     from commons.events.tests.conftest import make_event
 
-    soon = make_event(
-        organisers=[lantern], starts_at=timezone.now() + datetime.timedelta(hours=5)
-    )
+    soon = make_event(organisers=[lantern], starts_at=timezone.now() + datetime.timedelta(hours=5))
     later = make_event(
         organisers=[lantern], slug="later", starts_at=timezone.now() + datetime.timedelta(days=3)
     )
@@ -97,3 +95,19 @@ def test_reminders_go_once_to_confirmed_participants_of_events_within_a_day(
         assert services.send_reminders() == 0
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
     assert "Tomorrow" in mail.outbox[0].subject
+
+
+def test_publishing_an_event_queues_its_reminders_for_the_day_before(
+    lantern, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from commons.events.tests.conftest import make_event
+
+    # django-tasks rebuilds its backends when the setting changes (and back after the test)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        event = make_event(organisers=[lantern])
+    [queued] = DBTaskResult.objects.filter(task_path__endswith="remind_participants")
+    assert queued.run_after == event.starts_at - services.REMINDER_BEFORE
+    assert queued.args_kwargs["kwargs"] == {"event_id": event.pk}
