@@ -47,9 +47,10 @@ def test_two_people_taking_the_last_place_at_once_do_not_overbook(lantern):
         Registration.objects.all().delete()
         users = [make_user(f"racer{_round}-{n}@example.org") for n in range(4)]
         statuses = _race(event, users)
-        assert sorted(statuses) == [Registration.Status.CONFIRMED] + [
-            Registration.Status.WAITLISTED
-        ] * 3
+        assert (
+            sorted(statuses)
+            == [Registration.Status.CONFIRMED] + [Registration.Status.WAITLISTED] * 3
+        )
         assert event.registrations.filter(status=Registration.Status.CONFIRMED).count() == 1
 
 
