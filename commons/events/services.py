@@ -133,7 +133,8 @@ def register(
     must then confirm the address.
 
     Returns the registration and the secret of its link (``None`` when the address was
-    already registered: registering twice changes nothing and sends nothing).
+    already registered: registering twice changes nothing; a guest's e-mail is sent to
+    the address again with a new link).
 
     Side effects: locks the event's row; inserts a registration that holds a place, joins
     the waiting list, or (guest) waits for confirmation; queues one e-mail (confirmation
@@ -159,6 +160,10 @@ def register(
         .first()
     )
     if existing is not None:
+        if existing.user_id is None and not (user is not None and user.is_authenticated):
+            # A guest who lost the e-mail asks again: the message goes to the address
+            # (never to whoever asks), with a new link; the old link stops working.
+            _resend(existing)
         return existing, None
     raw, digest = Registration.new_token()
     registration = Registration(
@@ -230,6 +235,15 @@ def cancel_registration(*, registration: Registration, token: str = "") -> Regis
     _mail(registration, "registration_cancelled", cancelled=True, token=token)
     _promote_waiting(event)
     return registration
+
+
+def _resend(registration: Registration) -> None:
+    raw, registration.token_hash = Registration.new_token()
+    registration.save(update_fields=["token_hash", "updated_at"])
+    if registration.status == Registration.Status.UNCONFIRMED:
+        _mail(registration, "registration_confirm_address", token=raw)
+    else:
+        _mail_status(registration, token=raw)
 
 
 def _promote_waiting(event: Event) -> list[Registration]:

@@ -111,3 +111,15 @@ def test_publishing_an_event_queues_its_reminders_for_the_day_before(
     [queued] = DBTaskResult.objects.filter(task_path__endswith="remind_participants")
     assert queued.run_after == event.starts_at - services.REMINDER_BEFORE
     assert queued.args_kwargs["kwargs"] == {"event_id": event.pk}
+
+
+def test_a_guest_who_registers_again_gets_the_e_mail_again_with_a_new_link(
+    webinar, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, old = services.register(event=webinar, name="Nok", email="nok@example.net")
+        again, token = services.register(event=webinar, name="Someone", email="NOK@example.net")
+    assert again.pk == first.pk and token is None and again.name == "Nok"
+    assert [m.to for m in mail.outbox] == [["nok@example.net"], ["nok@example.net"]]
+    assert f"/events/confirm/{old}/" not in mail.outbox[1].body
+    assert registration_for(webinar, token=old) is None
