@@ -237,8 +237,12 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     journeys = _load_journeys(
         Organisation.objects.filter(slug__in=[r["slug"] for r in _fictional()]).order_by("slug")
     )
+    from commons.events.demo import load_demo_events
+    from commons.events.models import Event
     from commons.surveys.demo import load_demo_survey
 
+    survey_responses = load_demo_survey()
+    load_demo_events()
     return (
         PEOPLE,
         password,
@@ -246,7 +250,8 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
             "organisations": Organisation.objects.filter(is_demo=True).count(),
             "new": created,
             "journey_records": journeys,
-            "survey_responses": load_demo_survey(),
+            "survey_responses": survey_responses,
+            "events": Event.objects.filter(is_demo=True).count(),
         },
     )
 

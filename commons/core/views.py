@@ -10,8 +10,13 @@ from commons.core.queries import progress_for_user
 @require_GET
 def home(request):
     from commons.directory.queries import community_figures
+    from commons.events.queries import cached_event_figures
 
-    return render(request, "core/home.html", {"numbers": community_figures(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {"numbers": community_figures(request.user), "events": cached_event_figures()},
+    )
 
 
 @require_GET

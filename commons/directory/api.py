@@ -180,6 +180,18 @@ class Figure(Schema):
     count: int
 
 
+class EventNumbersOut(Schema):
+    events_held: int = Field(..., description="Published events that have ended.")
+    webinars_held: int
+    forums_held: int
+    panelists: int = Field(..., description="Distinct speakers of the events held.")
+    event_languages: int = Field(..., description="Languages spoken or interpreted.")
+    registrations: int = Field(..., description="Places taken or waited for, not cancelled.")
+    participants: int = Field(..., description="Registrations marked as attended.")
+    recommendations: int
+    commitments: int
+
+
 class NumbersOut(Schema):
     professionals: int
     organisations: int
@@ -193,11 +205,14 @@ class NumbersOut(Schema):
     by_population: list[Figure]
     top_languages: list[Figure]
     top_countries_by_members: list[Figure]
+    events: EventNumbersOut
 
 
 @router.get("/numbers", response=NumbersOut, summary="The community in numbers")
 def numbers(request):
-    return community_in_numbers(request.user)
+    from commons.events.queries import cached_event_figures
+
+    return {**community_in_numbers(request.user), "events": cached_event_figures()}
 
 
 class PartnerParams(Schema):

@@ -24,10 +24,11 @@ class Command(BaseCommand):
                     else ""
                 )
                 + (
-                    f", a demo survey with {counts['survey_responses']} synthetic responses."
+                    f", a demo survey with {counts['survey_responses']} synthetic responses"
                     if counts["survey_responses"]
-                    else "."
+                    else ""
                 )
+                + f", {counts['events']} events (past forums and upcoming demo webinars)."
             )
         )
         self.stdout.write("")
