@@ -153,3 +153,25 @@ def update_commitment(*, commitment: Commitment, status: str, text: str, actor=N
     commitment.status = status
     commitment.save(update_fields=["status", "updated_at"])
     return update
+
+
+class HasCommitments(ValueError):
+    """A recommendation organisations committed to stays: their follow-up points at it."""
+
+
+@transaction.atomic
+def delete_recommendation(*, recommendation: Recommendation) -> None:
+    """Remove a recommendation entered by mistake; refused (``HasCommitments``) once an
+    organisation has committed to act on it.
+
+    Side effects: deletes the Recommendation (and its theme links)."""
+    locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if locked.commitments.exists():
+        raise HasCommitments(recommendation.pk)
+    locked.delete()
+
+
+@transaction.atomic
+def delete_priority(*, priority: Priority) -> None:
+    """Remove a priority issue area. Side effects: deletes the Priority."""
+    priority.delete()
