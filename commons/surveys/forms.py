@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from commons.accounts.models import Organisation, User
+from commons.core.forms import LinesField, organisations_named
 from commons.surveys.analysis import label
 from commons.surveys.models import Survey
 from commons.surveys.xlsform import Form, Question
@@ -80,20 +81,12 @@ class NewSurveyForm(forms.Form):
         )
 
 
-class _Lines(forms.CharField):
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value) or ""
-        return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
-
-
 class SettingsForm(forms.ModelForm):
     """Who may answer, how often, who reads the responses, and whether the report is
     public. Organisations and readers are typed (short names, e-mail addresses): a
     network has too many organisations for a list of boxes."""
 
-    organisation_names = _Lines(
+    organisation_names = LinesField(
         label=gettext_lazy("Organisations whose members may answer"),
         required=False,
         help_text=gettext_lazy(
@@ -101,7 +94,7 @@ class SettingsForm(forms.ModelForm):
             "when only members of chosen organisations may answer."
         ),
     )
-    reader_emails = _Lines(
+    reader_emails = LinesField(
         label=gettext_lazy("Other people who may read the responses"),
         required=False,
         help_text=gettext_lazy(
@@ -126,19 +119,7 @@ class SettingsForm(forms.ModelForm):
             )
 
     def clean_organisation_names(self) -> list[Organisation]:
-        names = self.cleaned_data["organisation_names"]
-        found = {o.slug: o for o in Organisation.objects.filter(slug__in=names)}
-        missing = [name for name in names if name not in found]
-        if missing:
-            raise forms.ValidationError(
-                ngettext(
-                    "No organisation has the short name %(names)s.",
-                    "No organisation has these short names: %(names)s.",
-                    len(missing),
-                )
-                % {"names": ", ".join(missing)}
-            )
-        return list(found.values())
+        return organisations_named(self.cleaned_data["organisation_names"])
 
     def clean_reader_emails(self) -> list[User]:
         emails = self.cleaned_data["reader_emails"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from commons.accounts.models import Organisation, User
 from commons.accounts.queries import organisations_administered_by
 from commons.accounts.services import unique_slug
+from commons.core.forms import LinesField, organisations_named
 from commons.events.models import Event, Material, Session, Speaker, Theme
 from commons.lib.geo import COUNTRY_CHOICES
 from commons.lib.languages import canonical_language
@@ -140,36 +141,6 @@ def _language(value: str) -> str:
     return canonical
 
 
-class _Names(forms.CharField):
-    widget = forms.Textarea(attrs={"rows": 2})
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return "\n".join(value)
-        return value
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value) or ""
-        return [name.strip() for name in text.replace(",", "\n").splitlines() if name.strip()]
-
-
-def organisations_named(slugs: list[str]) -> list[Organisation]:
-    """The organisations with these short names, in order; ValidationError naming those
-    that do not exist."""
-    found = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        raise forms.ValidationError(
-            ngettext(
-                "No organisation has the short name %(names)s.",
-                "No organisation has these short names: %(names)s.",
-                len(missing),
-            )
-            % {"names": ", ".join(missing)}
-        )
-    return list(dict.fromkeys(found[slug] for slug in slugs))
-
-
 # --- The event ---------------------------------------------------------------------------
 
 
@@ -187,7 +158,7 @@ class EventForm(forms.ModelForm):
         required=False,
         help_text=gettext_lazy("Optional: when left empty, it is made from the title."),
     )
-    organiser_names = _Names(
+    organiser_names = LinesField(
         label=gettext_lazy("Organised by"),
         required=False,
         help_text=gettext_lazy(
