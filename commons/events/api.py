@@ -9,6 +9,8 @@ from ninja import Field, Query, Router, Schema
 
 from commons.accounts.models import Organisation
 from commons.events import queries, rules
+from commons.events.models import Event, Recommendation
+from commons.lib.geo import Region
 
 router = Router(tags=["events"])
 MAX_PAGE_SIZE = 100
@@ -39,13 +41,8 @@ class ThemeOut(Schema):
 
 class EventParams(Schema):
     when: str = Field("upcoming", description="upcoming (default), past or all")
-    kind: str = Field("", description="webinar, regional-forum, workshop, roundtable, conference")
-    region: str = Field(
-        "",
-        description=(
-            "global, africa, asia-pacific, latin-america, mena, europe, north-america, caribbean"
-        ),
-    )
+    kind: str = Field("", description=", ".join(Event.Kind.values))
+    region: str = Field("", description=", ".join(Region.values))
     language: str = Field("", description="Spoken or interpreted into, ISO 639-1.")
     theme: str = Field("", description="A theme's code (see the recommendations' themes).")
     country: str = Field("", description="ISO 3166-1 alpha-2.")
@@ -216,11 +213,7 @@ class RecommendationParams(Schema):
     region: str = Field("", description="A region code (as for events).")
     audience: str = Field(
         "",
-        description=(
-            "global-movement, governments-regional, governments-national, "
-            "government-of-country, private-sector-civil-society, legal-field, businesses, "
-            "international-community"
-        ),
+        description=", ".join(Recommendation.Audience.values),
     )
     theme: str = Field("", description="A theme's code.")
     country: str = Field("", description="Named in the recommendation, ISO 3166-1 alpha-2.")
