@@ -245,14 +245,26 @@ def feedback_results(event: Event) -> FeedbackResults:
     )
 
 
+def codes_in_use(events: QuerySet[Event]) -> tuple[set[str], set[str]]:
+    """The languages (spoken or interpreted into) and countries of these events: what
+    the calendar's filters offer, and how many languages the network's events spoke."""
+    languages: set[str] = set()
+    countries: set[str] = set()
+    rows = events.values_list("languages", "interpretation", "countries", "country")
+    for spoken, interpreted, listed, country in rows:
+        languages.update(spoken or ())
+        languages.update(interpreted or ())
+        countries.update(listed or ())
+        if country:
+            countries.add(country)
+    return languages, countries
+
+
 def event_figures() -> dict[str, int]:
     """For "the community in numbers": what the network's events have gathered."""
     now = timezone.now()
     held = Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__lt=now)
-    languages: set[str] = set()
-    for spoken, interpreted in held.values_list("languages", "interpretation"):
-        languages.update(spoken or ())
-        languages.update(interpreted or ())
+    languages, _countries = codes_in_use(held)
     registrations = Registration.objects.filter(event__in=held).exclude(
         status__in=[Registration.Status.CANCELLED, Registration.Status.UNCONFIRMED]
     )

@@ -28,6 +28,7 @@ from commons.events.models import Event, Feedback, Registration
 from commons.events.queries import (
     EventFilters,
     calendar_events,
+    codes_in_use,
     event_detail,
     get_event_for_user,
     registration_by_token,
@@ -52,23 +53,6 @@ TIME_ZONE_COOKIE_AGE = 365 * 24 * 3600
 # --- The calendar and its feeds -------------------------------------------------------
 
 
-def _codes_in_use() -> tuple[set[str], set[str]]:
-    """The languages and countries of the published (and cancelled) events: the
-    calendar's filters offer these rather than every language and country there is."""
-    languages: set[str] = set()
-    countries: set[str] = set()
-    rows = Event.objects.exclude(status=Event.Status.DRAFT).values_list(
-        "languages", "interpretation", "countries", "country"
-    )
-    for spoken, interpreted, listed, country in rows:
-        languages.update(spoken or ())
-        languages.update(interpreted or ())
-        countries.update(listed or ())
-        if country:
-            countries.add(country)
-    return languages, countries
-
-
 @require_GET
 def calendar(request):
     """Upcoming or past events, filtered by kind, region, language, topic and country;
@@ -78,7 +62,7 @@ def calendar(request):
         request.GET.get("page")
     )
     events = list(page.object_list)
-    languages, countries = _codes_in_use()
+    languages, countries = codes_in_use(Event.objects.exclude(status=Event.Status.DRAFT))
     languages.update(code for code in [filters.language] if code)
     countries.update(code for code in [filters.country] if code)
     shown = {code for event in events for code in [*event.languages, *event.interpretation]}
