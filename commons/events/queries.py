@@ -142,6 +142,17 @@ def event_detail(event: Event) -> Event:
     )
 
 
+def speaker_profiles_visible_to(viewer, event: Event) -> set[int]:
+    """The speakers (by person id) whose directory profile this viewer may open: a
+    speaker's name links to it only then."""
+    from commons.directory.queries import people_for_user
+
+    ids = [s.person_id for s in event.speakers.all() if s.person_id is not None]
+    if not ids:
+        return set()
+    return set(people_for_user(viewer).filter(user_id__in=ids).values_list("user_id", flat=True))
+
+
 def seats_taken(event: Event) -> int:
     return event.registrations.filter(status=Registration.Status.CONFIRMED).count()
 

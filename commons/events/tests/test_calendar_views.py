@@ -432,3 +432,19 @@ def test_a_guest_gives_feedback_with_their_link(webinar):
     response = client_for(None).post(f"{url}?token={token}", {"rating": "5"})
     assert response["Location"] == reverse("events:registration", args=[token])
     assert Feedback.objects.get().registration == guest
+
+
+def test_a_speakers_name_links_to_their_profile_only_for_those_who_may_open_it(webinar, alice, bob):
+    from commons.directory.services import save_person_profile
+    from commons.events.models import Speaker
+
+    save_person_profile(user=alice, fields={"title": "Director"}, visibility={"name": "members"})
+    Speaker.objects.create(event=webinar, person=alice, name="Alice", role="panelist")
+    Speaker.objects.create(event=webinar, person=bob, name="Bob", role="moderator")  # no profile
+    profile = reverse("directory:person", args=[alice.pk])
+    url = reverse("events:detail", args=["webinar"])
+    signed_in = client_for(bob).get(url).text
+    assert f'href="{profile}"' in signed_in
+    assert reverse("directory:person", args=[bob.pk]) not in signed_in
+    anonymous = client_for(None).get(url).text
+    assert "Alice" in anonymous and f'href="{profile}"' not in anonymous

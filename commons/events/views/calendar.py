@@ -34,6 +34,7 @@ from commons.events.queries import (
     registration_by_token,
     registration_for,
     seats_left,
+    speaker_profiles_visible_to,
     themes,
     waitlist,
 )
@@ -165,6 +166,7 @@ def detail(request, slug: str):
         "can_register": rules.can_register(request.user, event),
         "can_organise": rules.can_organise(request.user, event),
         "has_outcomes": event.recommendations.exists() or event.priorities.exists(),
+        "linked_people": speaker_profiles_visible_to(request.user, event),
         "time_zones": time_zone_choices(),
         "chosen_time_zone": chosen,
     }
