@@ -59,8 +59,13 @@ def load_demo_events() -> int:
 
     Side effects: inserts events, sessions, speakers, materials, priorities,
     recommendations, registrations, feedback, commitments and their updates; queues the
-    registration e-mails of the upcoming demo webinars (a few dozen, to @example.org).
+    reminders of the upcoming demo webinars. The made-up registrations are not e-mailed.
     """
+    with services.without_emails():
+        return _load_demo_events()
+
+
+def _load_demo_events() -> int:
     from commons.accounts.models import Organisation, User
     from commons.core.demo import PEOPLE
 
