@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "commons.journeys",
     "commons.surveys",
     "commons.events",
+    "commons.library",
 ]
 
 MIDDLEWARE = [

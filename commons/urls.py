@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("commons.journeys.urls")),
     path("", include("commons.surveys.urls")),
     path("", include("commons.events.urls")),
+    path("", include("commons.library.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -51,6 +51,10 @@ class AuditEvent(models.Model):
         SURVEY_CREATED = "surveys.created", _("Survey created from a form")
         SURVEY_RESPONSES_IMPORTED = "surveys.responses_imported", _("Survey responses imported")
         SURVEY_UPDATED = "surveys.updated", _("Survey opened, closed or its settings changed")
+        RESOURCE_SUBMITTED = "library.submitted", _("Library resource submitted")
+        RESOURCE_APPROVED = "library.approved", _("Library resource approved")
+        RESOURCE_REJECTED = "library.rejected", _("Library resource rejected")
+        RESOURCE_EDITED = "library.edited", _("Library resource edited by a moderator")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -190,6 +190,31 @@ MATRIX = {
     "events:commit": ({"pk": "recommendation"}, everyone(405)),
     "events:commitment": ({"pk": "commitment"}, everyone(200)),
     "events:theme_new": ({}, everyone(405)),
+    # library: published things are public; submitting is for members, review for moderators
+    "library:search": ({}, everyone(200)),
+    "library:collections": ({}, everyone(200)),
+    "library:collection": ({"slug": "collection"}, everyone(200)),
+    "library:feed": ({}, everyone(200)),
+    "library:feed_language": ({"language": "km"}, everyone(200)),
+    "library:feed_topic": ({"topic": "migration"}, everyone(200)),
+    "library:submit": ({}, only({"alice", "bob", "carol", "moderator", "staff"})),
+    "library:mine": ({}, signed_in_only()),
+    "library:moderation": ({}, only({"moderator", "staff"})),
+    "library:review": ({"pk": "pending"}, only({"moderator", "staff"})),
+    "library:collection_new": ({}, only({"alice", "bob", "carol", "moderator", "staff"})),
+    "library:collection_edit": ({"slug": "collection"}, only({"alice", "moderator", "staff"})),
+    "library:work": ({"slug": "work"}, everyone(200)),
+    "library:request_translation": ({"slug": "work"}, everyone(405)),
+    "library:add_version": (
+        {"slug": "work"},
+        only({"alice", "bob", "carol", "moderator", "staff"}),
+    ),
+    "library:resource": ({"slug": "work", "language": "en"}, everyone(200)),
+    "library:file": ({"slug": "work", "language": "en"}, everyone(200)),
+    # this version has no cover image
+    "library:cover": ({"slug": "work", "language": "en"}, everyone(404)),
+    # a published version is edited by moderators only (its submitter, alice, no longer)
+    "library:edit": ({"slug": "work", "language": "en"}, only({"moderator", "staff"})),
     "journeys:file_layout": ({}, everyone(200)),
     "journeys:file_template": ({"fmt": "xlsx"}, everyone(200)),
     # a background import's report: only for the person who started the job (not staff)
@@ -213,6 +238,9 @@ MATRIX = {
     "api-v1:journey_country": ({"iso2": "TH"}, everyone(404)),
     "api-v1:mine": ({}, {**everyone(200), "anonymous": 401}),
     "api-v1:api-root": ({}, everyone(404)),
+    # library API
+    "api-v1:resources": ({}, everyone(200)),
+    "api-v1:resource_detail": ({"slug": "work"}, everyone(200)),
     # events API
     "api-v1:events": ({}, everyone(200)),
     "api-v1:event_detail": ({"slug": "event"}, everyone(200)),
@@ -259,6 +287,39 @@ def _event_objects(lantern, alice) -> dict:
     return {"event": event.slug, "recommendation": recommendation.pk, "commitment": commitment.pk}
 
 
+def _library_objects(lantern, personas) -> dict:
+    from commons.library.files import CheckedFile
+    from commons.library.services import (
+        approve_resource,
+        create_work,
+        save_collection,
+        submit_resource,
+    )
+
+    work = create_work(fields={"slug": "matrix-work", "type": "toolkit"})
+    pdf = CheckedFile(name="toolkit.pdf", kind="pdf", content=b"%PDF-1.4\n%%EOF\n")
+    published = submit_resource(
+        work=work,
+        fields={"language": "en", "title": "A toolkit"},
+        submitter=personas["alice"],
+        organisation=lantern,
+        file=pdf,
+    )
+    approve_resource(resource=published, moderator=personas["moderator"])
+    pending = submit_resource(
+        work=work,
+        fields={"language": "km", "title": "A toolkit in Khmer"},
+        submitter=personas["bob"],
+        organisation=lantern,
+    )
+    collection = save_collection(
+        fields={"slug": "matrix-collection", "title": "Crisis kit", "is_published": True},
+        works=[work],
+        curator=personas["alice"],
+    )
+    return {"work": work.slug, "pending": pending.pk, "collection": collection.slug}
+
+
 @pytest.fixture
 def objects(personas, lantern):
     from commons.core.services import start_progress
@@ -276,6 +337,7 @@ def objects(personas, lantern):
         ).pk,
         "survey": create_survey(workbook=cso_form(), owner=lantern, slug="matrix").slug,
         **_event_objects(lantern, personas["alice"]),
+        **_library_objects(lantern, personas),
         "alice_id": save_person_profile(
             user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
         ).pk,

@@ -1,0 +1,1 @@
+"""Forms of the library pages, one module per views module."""

@@ -1,0 +1,1 @@
+"""Library pages: finding things, feeds, submitting and moderating."""
