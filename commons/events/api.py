@@ -203,7 +203,12 @@ def event_detail(request, slug: str):
             for session in event.sessions.all()
         ],
         "materials": [
-            {"kind": m.kind, "title": m.title, "url": m.url, "language": m.language}
+            {
+                "kind": m.kind,
+                "title": m.title,
+                "url": request.build_absolute_uri(m.href),
+                "language": m.language,
+            }
             for m in event.materials.all()
         ],
     }

@@ -266,16 +266,35 @@ class Material(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=300)
-    url = models.URLField(_("link"))
+    url = models.URLField(_("link"), blank=True)
+    # A report or recording kept in the library is linked there, in the reader's language.
+    work = models.ForeignKey(
+        "library.Work",
+        verbose_name=_("in the library"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_materials",
+    )
     language = models.CharField(_("language"), max_length=12, blank=True)
 
     class Meta:
         ordering = ["kind", "pk"]
         verbose_name = _("material")
         verbose_name_plural = _("materials")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(url="") | models.Q(work__isnull=False),
+                name="material_has_a_link_or_a_library_work",
+            )
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def href(self) -> str:
+        return self.work.get_absolute_url() if self.work_id else self.url
 
 
 class Registration(TimeStampedModel):

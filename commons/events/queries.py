@@ -17,6 +17,7 @@ from commons.events.models import (
     Commitment,
     Event,
     Feedback,
+    Material,
     Recommendation,
     Registration,
     Speaker,
@@ -128,7 +129,7 @@ def event_detail(event: Event) -> Event:
         .prefetch_related(
             "organisers",
             "themes",
-            "materials",
+            Prefetch("materials", queryset=Material.objects.select_related("work")),
             Prefetch("sessions__speakers", queryset=Speaker.objects.select_related("organisation")),
             Prefetch(
                 "speakers",

@@ -418,6 +418,16 @@ class MaterialForm(forms.ModelForm):
         help_text=gettext_lazy("ISO 639 code, e.g. en."),
     )
 
+    library_work = forms.SlugField(
+        label=gettext_lazy("Or: in the library"),
+        required=False,
+        max_length=120,
+        help_text=gettext_lazy(
+            "The short name of a published library resource (as in its address), instead "
+            "of a link: readers get it in their language."
+        ),
+    )
+
     class Meta:
         model = Material
         formfield_callback = https_urls
@@ -425,9 +435,32 @@ class MaterialForm(forms.ModelForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.work_id and not self.is_bound:
+            self.initial["library_work"] = self.instance.work.slug
 
     def clean_language(self) -> str:
         return _language(self.cleaned_data["language"])
+
+    def clean_library_work(self):
+        from commons.library.queries import published
+
+        slug = self.cleaned_data["library_work"]
+        if not slug:
+            return None
+        found = published().filter(work__slug=slug).select_related("work").first()
+        if found is None:
+            raise forms.ValidationError(_("No published library resource has this short name."))
+        return found.work
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("title") and not cleaned.get("url") and not cleaned.get("library_work"):
+            self.add_error("url", _("Give a link, or the short name of a library resource."))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.work = self.cleaned_data.get("library_work")
+        return super().save(commit=commit)
 
 
 SessionFormSet = forms.inlineformset_factory(

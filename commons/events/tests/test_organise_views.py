@@ -455,3 +455,31 @@ def test_my_events_lists_registrations_and_the_events_i_organise(webinar, alice,
     page = client_for(dave).get(reverse("events:mine")).text
     assert "You are not registered for any upcoming event." in page
     assert client_for(None).get(reverse("events:mine")).status_code == 302
+
+
+def test_a_material_can_be_a_library_resource_shown_in_the_readers_language(
+    clinic, alice, moderator, django_capture_on_commit_callbacks
+):
+    from commons.library.services import approve_resource, create_work, submit_resource
+
+    work = create_work(fields={"type": "report"}, title="Forum report")
+    for language in ("en", "km"):
+        approve_resource(
+            resource=submit_resource(
+                work=work, fields={"language": language, "title": "Report"}, submitter=alice
+            ),
+            moderator=moderator,
+        )
+    client = client_for(alice)
+    url = reverse("events:programme", args=["clinic"])
+    unknown = {"kind": "report", "title": "Report", "url": "", "library_work": "no-such-work"}
+    page = client.post(url, _programme(materials=[unknown])).text
+    assert "No published library resource has this short name." in page
+    neither = {"kind": "report", "title": "Report", "url": "", "library_work": ""}
+    page = client.post(url, _programme(materials=[neither])).text
+    assert "Give a link, or the short name of a library resource." in page
+    linked = {**neither, "library_work": work.slug}
+    assert client.post(url, _programme(materials=[linked])).status_code == 302
+    assert Material.objects.get(event=clinic).work == work
+    page = client_for(None).get(clinic.get_absolute_url()).text
+    assert f'href="{work.get_absolute_url()}"' in page
