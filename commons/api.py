@@ -21,8 +21,10 @@ from commons.accounts.api import router as accounts_router  # noqa: E402
 from commons.directory.api import router as directory_router  # noqa: E402
 from commons.events.api import router as events_router  # noqa: E402
 from commons.journeys.api import router as journeys_router  # noqa: E402
+from commons.library.api import router as library_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", directory_router)
 api.add_router("/", journeys_router)
 api.add_router("/", events_router)
+api.add_router("/", library_router)

@@ -252,6 +252,10 @@ if MEDIA_STORAGE == "s3":
     if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
         raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
 WHITENOISE_USE_FINDERS = DEBUG
+# The library's uploads: documents and images (covers); the web server in front must
+# accept request bodies this large too.
+LIBRARY_MAX_FILE_MB = env_int("LIBRARY_MAX_FILE_MB", 25, minimum=1)
+LIBRARY_MAX_IMAGE_MB = env_int("LIBRARY_MAX_IMAGE_MB", 5, minimum=1)
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = {

@@ -239,10 +239,13 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     )
     from commons.events.demo import load_demo_events
     from commons.events.models import Event
+    from commons.library.demo import load_demo_library
+    from commons.library.models import Work
     from commons.surveys.demo import load_demo_survey
 
     survey_responses = load_demo_survey()
     load_demo_events()
+    load_demo_library()
     return (
         PEOPLE,
         password,
@@ -252,6 +255,7 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
             "journey_records": journeys,
             "survey_responses": survey_responses,
             "events": Event.objects.filter(is_demo=True).count(),
+            "library": Work.objects.filter(is_demo=True).count(),
         },
     )
 

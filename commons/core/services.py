@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import secrets
 from collections.abc import Callable
@@ -182,6 +184,21 @@ def send_email(
     message.send()
 
 
+# Set by ``without_emails``: templated e-mails queued while it is on are dropped.
+_QUIET: contextvars.ContextVar[bool] = contextvars.ContextVar("emails_quiet", default=False)
+
+
+@contextlib.contextmanager
+def without_emails():
+    """Write without e-mailing anyone: the demo's made-up registrations, submissions
+    and reviews go to nobody (``queue_templated_email`` drops what is queued meanwhile)."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
 def queue_templated_email(
     *,
     to: list[str],
@@ -192,8 +209,11 @@ def queue_templated_email(
 ) -> None:
     """Render ``<template>_subject.txt`` / ``_body.txt`` in ``language`` and queue the mail.
 
-    Side effects: after the surrounding transaction commits, enqueues one background task.
+    Side effects: after the surrounding transaction commits, enqueues one background task
+    (none inside ``without_emails``).
     """
+    if _QUIET.get():
+        return
     from django.conf import settings
     from django.template.loader import render_to_string
     from django.utils.translation import override

@@ -25,6 +25,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from commons.core.services import without_emails
 from commons.events import outcomes, services
 from commons.events.models import (
     Commitment,
@@ -61,7 +62,7 @@ def load_demo_events() -> int:
     recommendations, registrations, feedback, commitments and their updates; queues the
     reminders of the upcoming demo webinars. The made-up registrations are not e-mailed.
     """
-    with services.without_emails():
+    with without_emails():
         return _load_demo_events()
 
 

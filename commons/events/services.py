@@ -10,8 +10,6 @@ one at a time (``transaction_mode=IMMEDIATE`` in settings).
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime
 from collections.abc import Iterable
 
@@ -27,20 +25,6 @@ from commons.events.models import Event, Feedback, Registration, Theme
 from commons.lib.text import render_markdown
 
 REMINDER_BEFORE = datetime.timedelta(hours=24)
-# Set by ``without_emails``: registrations written while it is on are not e-mailed.
-_QUIET: contextvars.ContextVar[bool] = contextvars.ContextVar("events_quiet", default=False)
-
-
-@contextlib.contextmanager
-def without_emails():
-    """Write registrations without e-mailing anyone (the demo's made-up participants)."""
-    token = _QUIET.set(True)
-    try:
-        yield
-    finally:
-        _QUIET.reset(token)
-
-
 # --- Events ---------------------------------------------------------------------------
 
 
@@ -359,8 +343,6 @@ def _mail(
     A confirmed place comes with the calendar entry (with the meeting link); a cancelled
     one with the entry marked cancelled. The link to manage the registration is only
     in e-mails that know its secret (``token``) or for members (who sign in)."""
-    if _QUIET.get():
-        return
     event = registration.event
     attachments = []
     if template in {"registration_confirmed", "registration_promoted", "registration_reminder"}:

@@ -44,13 +44,14 @@ def can_see_resource(user, resource) -> bool:
 
 
 def can_edit_resource(user, resource) -> bool:
-    """Moderators edit any version; a submitter edits theirs until it is reviewed."""
+    """Moderators edit any version; a submitter edits theirs until it is published (a
+    rejected one too: fixing it sends it back for review)."""
     if can_moderate(user):
         return True
     return (
         user.is_authenticated
         and resource.submitted_by_id == user.pk
-        and resource.status == resource.Status.SUBMITTED
+        and resource.status in {resource.Status.SUBMITTED, resource.Status.REJECTED}
     )
 
 

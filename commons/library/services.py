@@ -146,10 +146,23 @@ def update_resource(
     actor=None,
     request=None,
 ) -> Resource:
-    """Change a version (and its work). Side effects: saves both; stores a new file and
-    queues its reading; audited when a moderator edits someone else's submission."""
+    """Change a version (and its work). A rejected version its submitter corrects goes
+    back for review.
+
+    Side effects: saves both; stores a new file and queues its reading; audited when a
+    moderator edits someone else's submission; e-mails the moderators when a rejected
+    version comes back."""
     for name, value in fields.items():
         setattr(resource, name, value)
+    resubmitted = (
+        resource.status == Resource.Status.REJECTED
+        and actor is not None
+        and actor.pk == resource.submitted_by_id
+        and not rules.can_moderate(actor)
+    )
+    if resubmitted:
+        resource.status = Resource.Status.SUBMITTED
+        resource.rejection_reason = ""
     _store(resource, file, cover)
     resource.full_clean(exclude=["file", "cover"])
     resource.save()
@@ -162,6 +175,8 @@ def update_resource(
     if authors is not None:
         set_authors(work=resource.work, authors=authors)
     _queue_extraction(resource)
+    if resubmitted:
+        _tell_moderators(resource)
     if actor is not None and resource.submitted_by_id != actor.pk:
         record_audit(
             action=AuditEvent.Action.RESOURCE_EDITED, actor=actor, target=resource, request=request

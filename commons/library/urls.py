@@ -8,6 +8,8 @@ urlpatterns = [
     # finding things (views/browse.py)
     path("library/", browse.search, name="search"),
     path("library/collections/", browse.collection_list, name="collections"),
+    # before the collection's slug, which would catch "new"
+    path("library/collections/new/", contribute.collection_new, name="collection_new"),
     path("library/collections/<slug:slug>/", browse.collection_detail, name="collection"),
     # feeds (views/feeds.py)
     path("library/feed/", feeds.AllResources(), name="feed"),
@@ -18,7 +20,6 @@ urlpatterns = [
     path("library/mine/", contribute.mine, name="mine"),
     path("library/moderation/", contribute.moderation, name="moderation"),
     path("library/moderation/<int:pk>/", contribute.review, name="review"),
-    path("library/collections/new/", contribute.collection_new, name="collection_new"),
     path(
         "library/collections/<slug:slug>/edit/",
         contribute.collection_edit,

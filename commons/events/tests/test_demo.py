@@ -32,10 +32,11 @@ FORUMS_2021 = [
 @pytest.fixture
 def demo(db, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
     settings.VAR_DIR = tmp_path
-    # Synthetic journeys and survey responses take most of the demo's time; events need
-    # only its people and organisations.
+    # Synthetic journeys and survey responses take most of the demo's time, and the
+    # library queues tasks of its own; events need only its people and organisations.
     monkeypatch.setattr("commons.core.demo._load_journeys", lambda organisations: 0)
     monkeypatch.setattr("commons.surveys.demo.load_demo_survey", lambda: 0)
+    monkeypatch.setattr("commons.library.demo.load_demo_library", lambda: 0)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         load_demo()
     return callbacks

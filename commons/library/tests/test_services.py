@@ -61,3 +61,31 @@ def test_translation_requests_are_counted_once_a_person(toolkit, bob, carol):
 def test_a_work_never_takes_a_slug_the_library_uses_for_its_pages():
     work = services.create_work(fields={"type": "guide"}, title="Submit")
     assert work.slug not in services.RESERVED_SLUGS
+
+
+def test_a_rejected_version_corrected_by_its_submitter_goes_back_for_review(
+    pending, bob, moderator, django_capture_on_commit_callbacks
+):
+    from commons.library.rules import can_edit_resource
+
+    services.reject_resource(resource=pending, moderator=moderator, reason="Add the licence.")
+    assert can_edit_resource(bob, pending)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_resource(resource=pending, fields={"title": "Shelter report"}, actor=bob)
+    pending.refresh_from_db()
+    assert pending.status == Resource.Status.SUBMITTED and pending.rejection_reason == ""
+    assert mail.outbox[-1].to == ["mona@example.org"]
+    services.approve_resource(resource=pending, moderator=moderator)
+    assert not can_edit_resource(bob, pending)
+
+
+def test_my_submissions_offer_to_correct_a_rejected_one(pending, bob, moderator):
+    from django.urls import reverse
+
+    from commons.conftest import client_for
+
+    services.reject_resource(resource=pending, moderator=moderator, reason="Add the licence.")
+    page = client_for(bob).get(reverse("library:mine")).text
+    assert "Add the licence." in page and "Correct it and send it for review again" in page
+    edit = reverse("library:edit", args=[pending.work.slug, "en"])
+    assert client_for(bob).get(edit).status_code == 200

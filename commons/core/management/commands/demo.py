@@ -28,7 +28,8 @@ class Command(BaseCommand):
                     if counts["survey_responses"]
                     else ""
                 )
-                + f", {counts['events']} events (past forums and upcoming demo webinars)."
+                + f", {counts['events']} events (past forums and upcoming demo webinars)"
+                + f", {counts['library']} library works in several languages."
             )
         )
         self.stdout.write("")
