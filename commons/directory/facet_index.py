@@ -18,7 +18,9 @@ which costs milliseconds; the index is rebuilt from scratch (seconds at 100,000
 organisations) only when it is first needed, when the change log has a gap (the cache
 was cleared, or a process slept through more changes than the log keeps), after many
 refreshes, or, with a cache that other processes cannot see (local memory), every
-``LOCAL_MAX_AGE_SECONDS`` in case another process (a command-line import) wrote.
+``live_index.LOCAL_MAX_AGE_SECONDS`` in case another process (a command-line import)
+wrote. The change log and the keeping current are ``commons/lib/live_index.py``'s,
+which the library's search shares.
 """
 
 from __future__ import annotations
@@ -26,37 +28,20 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
-import re
 import sys
-import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, transaction
-
+from commons.lib import live_index
+from commons.lib.live_index import LiveIndex, set_positions, stream
 from commons.lib.wordindex import WordIndex, positions_mask
 
-EPOCH_KEY = "directory:index:epoch"
-SEQUENCE_KEY = "directory:index:sequence"
-CHANGE_KEY = "directory:index:change:{}"
-EVERYTHING = "*"
-CHANGE_TTL_SECONDS = 24 * 3600
-MAX_CHANGES_APPLIED = 500  # more changes behind than this: rebuild instead
-LOCAL_MAX_AGE_SECONDS = 300
 TEXT_CACHE_SIZE = 512
 SORT_DIRECTLY = 5_000  # results up to this many are sorted, not found along an order
 WIDE_FACETS = ("network", "country", "hq")
-
-_lock = threading.Lock()
-_index: DirectoryIndex | None = None
-# Organisations this process changed and has not refreshed yet (None: everything).
-_pending: set[int | None] = set()
 
 
 # --- Telling the index about changes ----------------------------------------------------
@@ -66,73 +51,12 @@ def directory_changed(pks: Iterable[int] | None = None) -> None:
     """Organisations ``pks`` changed (``None``: anything may have). This process sees
     the change at its next search, even inside the writing transaction; other processes
     once it commits, through one entry of the change log per transaction."""
-    change = [None] if pks is None else list(pks)
-    if not change:
-        return
-    with _lock:
-        _pending.update(change)
-    if transaction.get_connection().in_atomic_block:
-        _outbox().update(change)
-    else:
-        _publish(None if pks is None else tuple(change))
-
-
-class _Batch(set):
-    """The organisations one transaction changed, published when it commits."""
-
-    def publish(self) -> None:
-        _publish(None if None in self else tuple(self))
-
-
-_batches = threading.local()
-
-
-def _outbox() -> _Batch:
-    """The batch of the current transaction. Its ``publish`` is registered with
-    ``on_commit`` once; when it is no longer among the hooks (it ran, or Django dropped
-    it with a rolled-back savepoint), a new batch starts."""
-    batch = getattr(_batches, "batch", None)
-    hooks = transaction.get_connection().run_on_commit
-    if batch is None or not any(hook[1] == batch.publish for hook in hooks):
-        batch = _batches.batch = _Batch()
-        transaction.on_commit(batch.publish)
-    return batch
-
-
-def _publish(change: tuple[int, ...] | None) -> None:
-    _epoch()
-    cache.add(SEQUENCE_KEY, 0, None)
-    try:
-        number = cache.incr(SEQUENCE_KEY)
-    except ValueError:  # evicted in between: readers see the gap and rebuild
-        number = 1
-        cache.set(SEQUENCE_KEY, number, None)
-    cache.set(CHANGE_KEY.format(number), change or EVERYTHING, CHANGE_TTL_SECONDS)
-
-
-def _epoch() -> str:
-    """The identity of the change log: a cleared cache starts a new one."""
-    epoch = cache.get(EPOCH_KEY)
-    if epoch is None:
-        epoch = uuid.uuid4().hex
-        if not cache.add(EPOCH_KEY, epoch, None):
-            epoch = cache.get(EPOCH_KEY) or epoch
-    return epoch
-
-
-def _log_position() -> tuple[str, int]:
-    found = cache.get_many([EPOCH_KEY, SEQUENCE_KEY])
-    if EPOCH_KEY not in found:
-        return _epoch(), cache.get(SEQUENCE_KEY) or 0
-    return found[EPOCH_KEY], found.get(SEQUENCE_KEY) or 0
+    _live.changed(pks)
 
 
 def reset() -> None:
     """Forget this process's index (tests: the database was rolled back under it)."""
-    global _index
-    with _lock:
-        _index = None
-        _pending.clear()
+    _live.reset()
 
 
 # --- The index ---------------------------------------------------------------------------
@@ -180,12 +104,7 @@ class DirectoryIndex:
 
     def set_positions(self, mask: int) -> list[int]:
         """Every position set in ``mask`` (fast when few are)."""
-        bits = mask.to_bytes((self.size + 7) // 8, "little")
-        found = []
-        for match in _NONZERO.finditer(bits):
-            byte, base = bits[match.start()], match.start() << 3
-            found.extend(base + bit for bit in range(8) if byte >> bit & 1)
-        return found
+        return set_positions(mask, self.size)
 
     def count_values(self, facet: str, mask: int) -> dict[str, int] | None:
         """Counts of a wide facet's values within ``mask`` by walking its positions, or
@@ -269,22 +188,7 @@ class DirectoryIndex:
         self.name_rank = rank
 
 
-_NONZERO = re.compile(rb"[^\x00]")
-
-
 # --- Reading the directory ----------------------------------------------------------------
-
-
-def _stream(queryset, chunk: int = 5_000):
-    """The rows of a values_list() queryset, a chunk at a time, from a plain cursor
-    (Django's converters would cost more than the rest of a build), server-side on
-    PostgreSQL: a big directory is never held in memory whole."""
-    sql, params = queryset.query.sql_with_params()
-    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(chunk):
-            yield from rows
 
 
 def _timestamp(value) -> float:
@@ -302,7 +206,7 @@ def _only(queryset, column: str, pks):
 def _organisation_rows(pks: list[int] | None):
     from commons.accounts.models import Organisation
 
-    return _stream(
+    return stream(
         _only(Organisation.objects.order_by("pk"), "pk", pks).values_list(
             "pk",
             "name",
@@ -326,15 +230,15 @@ def _facet_rows(pks: list[int] | None):
     from commons.directory.models import NetworkLink, Presence, Term
 
     terms = _only(Term.objects.all(), "organisation_id", pks)
-    for pk, vocabulary, code in _stream(terms.values_list("organisation_id", "vocabulary", "code")):
+    for pk, vocabulary, code in stream(terms.values_list("organisation_id", "vocabulary", "code")):
         yield pk, vocabulary, code, None, None
     presences = _only(Presence.objects.all(), "organisation_id", pks)
-    for pk, country in _stream(presences.values_list("organisation_id", "country")):
+    for pk, country in stream(presences.values_list("organisation_id", "country")):
         yield pk, "country", country, None, None
     links = _only(NetworkLink.objects.all(), "member_id", pks).values_list(
         "member_id", "network__slug", "network_id", "network__name"
     )
-    for pk, slug, network, name in _stream(links):
+    for pk, slug, network, name in stream(links):
         yield pk, "network", slug, network, name
 
 
@@ -429,9 +333,11 @@ class _Writer:
                 values[code] = values.get(code, 0) | mask
 
 
-def build() -> DirectoryIndex:
-    """Read the whole directory (a few seconds at 100,000 organisations)."""
-    epoch, sequence = _log_position()
+def build(epoch: str | None = None, sequence: int = 0) -> DirectoryIndex:
+    """Read the whole directory (a few seconds at 100,000 organisations); ``epoch`` and
+    ``sequence``: the change log's position before reading (default: read it now)."""
+    if epoch is None:
+        epoch, sequence = _live.log_position()
     index = DirectoryIndex(epoch=epoch, sequence=sequence)
     writer = _Writer(index)
     # The organisations are read once, as the word index takes in their texts.
@@ -543,83 +449,22 @@ def _rank_between(rank: list[float], by_name: list[int], place: int) -> float | 
     return middle if before < middle < after else None
 
 
+_live = LiveIndex("directory", build=build, refresh=lambda index, pks: refreshed(index, pks))
+EPOCH_KEY, SEQUENCE_KEY, CHANGE_KEY = _live.epoch_key, _live.sequence_key, _live.change_key
+# Organisations this process changed and has not refreshed yet (None: everything).
+_pending = _live.pending
+
+
 def current() -> DirectoryIndex:
     """The index for the directory as it is now: built, refreshed or rebuilt first if
     needed (see the module's docstring)."""
-    global _index
-    epoch, sequence = _log_position()
-    index = _index
-    if index is not None and not _pending and not _stale(index, epoch, sequence):
-        return index
-    with _lock:
-        index = _index
-        changed = set(_pending)
-        _pending.clear()
-        if index is not None and not changed and not _stale(index, epoch, sequence):
-            return index
-        if index is not None and index.epoch == epoch:
-            logged = _logged_changes(index, sequence)
-            changed |= {None} if logged is None else logged
-        if (
-            index is None
-            or None in changed
-            or index.epoch != epoch
-            or index.retired > max(1000, index.size // 4)
-            or _expired(index)
-        ):
-            index = build()
-        else:
-            try:
-                index = refreshed(index, changed)
-            except BaseException:
-                _index = None  # it shares what the refresh changed: build afresh next time
-                raise
-            index.sequence = sequence
-        if connection.in_atomic_block:
-            # Read inside a transaction that may yet roll back: read them again next time.
-            _pending.update(changed - {None})
-        _index = index
-    return index
-
-
-def _stale(index: DirectoryIndex, epoch: str, sequence: int) -> bool:
-    return index.epoch != epoch or index.sequence != sequence or _expired(index)
-
-
-def _expired(index: DirectoryIndex) -> bool:
-    return (
-        isinstance(caches["default"], LocMemCache)
-        and time.monotonic() - index.built_at >= LOCAL_MAX_AGE_SECONDS
-    )
-
-
-def _logged_changes(index: DirectoryIndex, sequence: int) -> set[int] | None:
-    """The organisations changed between the index's place in the log and ``sequence``;
-    None when that cannot be known (the log went backwards, has a gap or says
-    "everything")."""
-    if sequence == index.sequence:
-        return set()
-    if not index.sequence < sequence <= index.sequence + MAX_CHANGES_APPLIED:
-        return None
-    keys = [CHANGE_KEY.format(n) for n in range(index.sequence + 1, sequence + 1)]
-    found = cache.get_many(keys)
-    if len(found) < len(keys) or EVERYTHING in found.values():
-        return None
-    return {pk for change in found.values() for pk in change}
+    return _live.current()
 
 
 def remembered(index: DirectoryIndex, key, compute):
     """``compute()``, remembered for this index (a small LRU: text matches and
     relevance orders of recent queries)."""
-    value = index.text_cache.get(key)
-    if value is None:
-        value = compute()
-        index.text_cache[key] = value
-        if len(index.text_cache) > TEXT_CACHE_SIZE:
-            index.text_cache.popitem(last=False)
-    else:
-        index.text_cache.move_to_end(key)
-    return value
+    return live_index.remembered(index, key, compute, size=TEXT_CACHE_SIZE)
 
 
 def relevance_ranked(index: DirectoryIndex, phrase: str) -> list[int]:

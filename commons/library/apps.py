@@ -7,3 +7,6 @@ class LibraryConfig(AppConfig):
     label = "library"
     verbose_name = _("Library")
     navigation = [(27, _("Library"), "library:search", "all")]
+
+    def ready(self):
+        from commons.library import signals  # noqa: F401  (connects the receivers)
