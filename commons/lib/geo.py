@@ -1,6 +1,7 @@
 """Countries from the offline ISO 3166 data of pycountry, named in the reader's language."""
 
 import gettext
+import re
 from functools import cache
 
 import pycountry
@@ -51,3 +52,41 @@ class Region(models.TextChoices):
     EUROPE = "europe", _("Europe")
     NORTH_AMERICA = "north-america", _("North America")
     CARIBBEAN = "caribbean", _("Caribbean")
+
+
+@cache
+def _names_to_codes(language: str) -> dict[str, str]:
+    """Case-folded codes and names (English, official, common, and in ``language``) →
+    ISO 3166-1 alpha-2."""
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for name in (
+            code,
+            country.alpha_3,
+            country.name,
+            getattr(country, "common_name", ""),
+            getattr(country, "official_name", ""),
+            country_name(code, language),
+        ):
+            if name:
+                names.setdefault(name.casefold(), code)
+    return names
+
+
+def countries_typed(text: str) -> tuple[list[str], list[str]]:
+    """Countries typed as codes or names, separated by commas, semicolons or lines →
+    (their alpha-2 codes in the order typed, what was not recognised)."""
+    names = _names_to_codes(get_language() or "en")
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in re.split(r"[,;\n]", text or ""):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        code = names.get(part.casefold())
+        if code is None:
+            unknown.append(part)
+        elif code not in codes:
+            codes.append(code)
+    return codes, unknown

@@ -4,76 +4,20 @@ import of a table, the list's filters, commitments and their progress."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from django import forms
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from commons.core.forms import CountriesField
 from commons.events.models import Commitment, Priority, Recommendation, Theme
-from commons.lib.geo import COUNTRY_CHOICES, COUNTRY_CODES, Region, country_name
+from commons.lib.geo import COUNTRY_CHOICES, Region
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_TYPES = (
     ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 MAX_TEXT = Recommendation._meta.get_field("text").max_length
-_SEPARATORS = re.compile(r"[,;\n]")
-
-
-@cache
-def _country_names(language: str) -> dict[str, str]:
-    """Lower-cased country names (English and ``language``) → ISO code."""
-    names: dict[str, str] = {}
-    for code in COUNTRY_CODES:
-        names[country_name(code, "en").lower()] = code
-        names[country_name(code, language).lower()] = code
-    return names
-
-
-def parse_countries(text: str) -> tuple[list[str], list[str]]:
-    """ISO codes (or country names) separated by commas or semicolons → (sorted codes,
-    what was not recognised)."""
-    codes, unknown = set(), []
-    names = _country_names(get_language() or "en")
-    for token in _SEPARATORS.split(text or ""):
-        token = " ".join(token.split())
-        if not token:
-            continue
-        if token.upper() in COUNTRY_CODES:
-            codes.add(token.upper())
-        elif token.lower() in names:
-            codes.add(names[token.lower()])
-        else:
-            unknown.append(token)
-    return sorted(codes), unknown
-
-
-class CountriesField(forms.CharField):
-    """Countries typed as ISO codes or names: ``TH, KH, Myanmar``."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", gettext_lazy("Countries"))
-        kwargs.setdefault(
-            "help_text",
-            gettext_lazy("ISO codes or names separated by commas, such as “TH, KH, Myanmar”."),
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(value)
-        return value
-
-    def clean(self, value):
-        text = super().clean(value)
-        codes, unknown = parse_countries(text)
-        if unknown:
-            raise forms.ValidationError(
-                _("Not a country: %(names)s.") % {"names": ", ".join(unknown)}
-            )
-        return codes
 
 
 def _themes_field(**kwargs) -> forms.ModelMultipleChoiceField:

@@ -115,7 +115,7 @@ def test_it_refuses_an_empty_batch_and_unknown_countries(forum, alice):
     page = client.post(_edit_url(forum), _entry(texts="\n  \n")).content.decode()
     assert "Type at least one recommendation." in page
     page = client.post(_edit_url(forum), _entry(countries="TH, Narnia")).content.decode()
-    assert "Not a country: Narnia." in page
+    assert "This is not a country we know: Narnia." in page
     assert not Recommendation.objects.exists()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import re
 
-import pycountry
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -15,7 +14,8 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from commons.accounts.models import Membership, Organisation, User
-from commons.lib.geo import COUNTRY_CODES, Region, country_name
+from commons.core.forms import CountriesField
+from commons.lib.geo import Region
 from commons.lib.languages import LANGUAGE_CHOICES, canonical_language, language_name
 from commons.library import queries
 from commons.library.files import (
@@ -67,64 +67,6 @@ class PlainLinesField(forms.CharField):
     def to_python(self, value) -> list[str]:
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _country_names() -> dict[str, str]:
-    """Lower-case names (English and the reader's language) and codes → ISO alpha-2."""
-    names = {}
-    for country in pycountry.countries:
-        code = country.alpha_2
-        for name in (
-            code,
-            country.alpha_3,
-            country.name,
-            getattr(country, "common_name", ""),
-            getattr(country, "official_name", ""),
-            country_name(code),
-        ):
-            if name:
-                names.setdefault(name.casefold(), code)
-    return names
-
-
-class CountriesField(forms.CharField):
-    """Countries typed as ISO codes or names, separated by commas or lines; kept as ISO
-    3166-1 alpha-2 codes."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(country_name(code) for code in value)
-        return value
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value) or ""
-        typed = [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
-        if not typed:
-            return []
-        names = _country_names()
-        found, unknown = [], []
-        for part in typed:
-            code = names.get(part.casefold())
-            if code is None or code not in COUNTRY_CODES:
-                unknown.append(part)
-            elif code not in found:
-                found.append(code)
-        if unknown:
-            raise forms.ValidationError(
-                ngettext(
-                    "This is not a country we know: %(names)s.",
-                    "These are not countries we know: %(names)s.",
-                    len(unknown),
-                )
-                % {"names": ", ".join(unknown)}
-            )
-        return found
 
 
 class PublicationDateField(forms.CharField):
