@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "commons.surveys",
     "commons.events",
     "commons.library",
+    "commons.news",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("commons.surveys.urls")),
     path("", include("commons.events.urls")),
     path("", include("commons.library.urls")),
+    path("", include("commons.news.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

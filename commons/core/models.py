@@ -55,6 +55,9 @@ class AuditEvent(models.Model):
         RESOURCE_APPROVED = "library.approved", _("Library resource approved")
         RESOURCE_REJECTED = "library.rejected", _("Library resource rejected")
         RESOURCE_EDITED = "library.edited", _("Library resource edited by a moderator")
+        POST_PUBLISHED = "news.published", _("Post published")
+        POST_REJECTED = "news.rejected", _("Post not published")
+        POST_EDITED = "news.edited", _("Post edited by an editor")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

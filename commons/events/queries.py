@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from commons.accounts.queries import organisations_administered_by
 from commons.core.errors import deny
+from commons.core.queries import json_list_has
 from commons.events import rules
 from commons.events.models import (
     Commitment,
@@ -25,13 +25,6 @@ from commons.events.models import (
     hash_token,
 )
 from commons.lib.geo import Region
-
-
-def _list_has(field: str, code: str) -> Q:
-    """Rows whose JSON list ``field`` holds ``code`` (a language or country code), on
-    SQLite and PostgreSQL alike: the quotes of the JSON text delimit whole items."""
-    return Q(**{f"{field}__icontains": json.dumps(code)})
-
 
 # --- Events ---------------------------------------------------------------------------
 
@@ -92,10 +85,12 @@ def calendar_events(user, filters: EventFilters) -> QuerySet[Event]:
         found = found.filter(region=filters.region)
     if filters.language:
         found = found.filter(
-            _list_has("languages", filters.language) | _list_has("interpretation", filters.language)
+            json_list_has("languages", filters.language)
+            | json_list_has("interpretation", filters.language)
         )
     if filters.country:
-        found = found.filter(_list_has("countries", filters.country) | Q(country=filters.country))
+        in_list = json_list_has("countries", filters.country)
+        found = found.filter(in_list | Q(country=filters.country))
     if filters.theme:
         found = found.filter(themes__code=filters.theme)
     if filters.organiser:
@@ -349,7 +344,7 @@ def recommendations_for(user, filters: RecommendationFilters) -> QuerySet[Recomm
         found = found.filter(themes__code=filters.theme)
     if filters.country:
         found = found.filter(
-            _list_has("countries", filters.country) | Q(audience_country=filters.country)
+            json_list_has("countries", filters.country) | Q(audience_country=filters.country)
         )
     if filters.event:
         found = found.filter(event__slug=filters.event)

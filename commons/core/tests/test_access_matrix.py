@@ -215,6 +215,24 @@ MATRIX = {
     "library:cover": ({"slug": "work", "language": "en"}, everyone(404)),
     # a published version is edited by moderators only (its submitter, alice, no longer)
     "library:edit": ({"slug": "work", "language": "en"}, only({"moderator", "staff"})),
+    # news: published posts are public; an unpublished one is its author's and editors'
+    "news:list": ({}, everyone(200)),
+    "news:feed": ({}, everyone(200)),
+    "news:feed_kind": ({"kind": "opportunity"}, everyone(200)),
+    "news:feed_language": ({"language": "en"}, everyone(200)),
+    "news:feed_topic": ({"topic": "migration"}, everyone(200)),
+    "news:submit": ({}, only({"alice", "bob", "carol", "moderator", "staff"})),
+    "news:mine": ({}, signed_in_only()),
+    "news:queue": ({}, only({"moderator", "staff"})),
+    "news:post": ({"slug": "post"}, everyone(200)),
+    "news:edit": (
+        {"slug": "submitted_post"},
+        {**signed_in_only(404), "bob": 200, "moderator": 200, "staff": 200},
+    ),
+    "news:review": (
+        {"slug": "submitted_post"},
+        {**signed_in_only(404), "bob": 403, "moderator": 200, "staff": 200},
+    ),
     "journeys:file_layout": ({}, everyone(200)),
     "journeys:file_template": ({"fmt": "xlsx"}, everyone(200)),
     # a background import's report: only for the person who started the job (not staff)
@@ -320,6 +338,14 @@ def _library_objects(lantern, personas) -> dict:
     return {"work": work.slug, "pending": pending.pk, "collection": collection.slug}
 
 
+def _news_objects(personas) -> dict:
+    from commons.news.tests.conftest import post
+
+    published = post(personas["alice"], personas["moderator"], title="Matrix news")
+    submitted = post(personas["bob"], title="Matrix report", kind="field-report")
+    return {"post": published.slug, "submitted_post": submitted.slug}
+
+
 @pytest.fixture
 def objects(personas, lantern):
     from commons.core.services import start_progress
@@ -338,6 +364,7 @@ def objects(personas, lantern):
         "survey": create_survey(workbook=cso_form(), owner=lantern, slug="matrix").slug,
         **_event_objects(lantern, personas["alice"]),
         **_library_objects(lantern, personas),
+        **_news_objects(personas),
         "alice_id": save_person_profile(
             user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
         ).pk,

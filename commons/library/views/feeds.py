@@ -13,6 +13,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from commons.core.queries import json_list_has
 from commons.lib.languages import canonical_language, language_name
 from commons.library import queries
 from commons.library.models import Resource
@@ -116,4 +117,4 @@ class ByTopic(AllResources):
     def resources(self, obj):
         # Topics are a JSON list of codes: the quoted code matches one element only
         # ("migration", not "safe-migration"), on SQLite and PostgreSQL alike.
-        return queries.published().filter(work__topics__icontains=f'"{obj[0]}"')
+        return queries.published().filter(json_list_has("work__topics", obj[0]))

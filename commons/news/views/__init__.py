@@ -1,0 +1,1 @@
+"""News pages: reading, feeds, writing and editing."""
