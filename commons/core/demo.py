@@ -241,11 +241,14 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     from commons.events.models import Event
     from commons.library.demo import load_demo_library
     from commons.library.models import Work
+    from commons.news.demo import load_demo_news
+    from commons.news.models import Post
     from commons.surveys.demo import load_demo_survey
 
     survey_responses = load_demo_survey()
     load_demo_events()
     load_demo_library()
+    load_demo_news()
     return (
         PEOPLE,
         password,
@@ -256,6 +259,7 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
             "survey_responses": survey_responses,
             "events": Event.objects.filter(is_demo=True).count(),
             "library": Work.objects.filter(is_demo=True).count(),
+            "posts": Post.objects.filter(is_demo=True).count(),
         },
     )
 

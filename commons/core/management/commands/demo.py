@@ -29,6 +29,7 @@ class Command(BaseCommand):
                     else ""
                 )
                 + f", {counts['events']} events (past forums and upcoming demo webinars)"
+                + f", {counts['posts']} news posts, field reports and opportunities"
                 + f", {counts['library']} library works in several languages."
             )
         )
