@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "commons.events",
     "commons.library",
     "commons.news",
+    "commons.newsletter",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("commons.events.urls")),
     path("", include("commons.library.urls")),
     path("", include("commons.news.urls")),
+    path("", include("commons.newsletter.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

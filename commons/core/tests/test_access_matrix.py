@@ -233,6 +233,12 @@ MATRIX = {
         {"slug": "submitted_post"},
         {**signed_in_only(404), "bob": 403, "moderator": 200, "staff": 200},
     ),
+    # newsletter: public pages opened by a token; a member's preferences page
+    "newsletter:subscribe": ({}, everyone(200)),
+    "newsletter:preferences": ({}, signed_in_only()),
+    "newsletter:confirm": ({"token": "no-such-token"}, everyone(404)),
+    "newsletter:manage": ({"token": "no-such-token"}, everyone(404)),
+    "newsletter:unsubscribe": ({"token": "no-such-token"}, everyone(404)),
     "journeys:file_layout": ({}, everyone(200)),
     "journeys:file_template": ({"fmt": "xlsx"}, everyone(200)),
     # a background import's report: only for the person who started the job (not staff)
@@ -257,6 +263,7 @@ MATRIX = {
     "api-v1:mine": ({}, {**everyone(200), "anonymous": 401}),
     "api-v1:api-root": ({}, everyone(404)),
     # library API
+    "api-v1:posts": ({}, everyone(200)),
     "api-v1:resources": ({}, everyone(200)),
     "api-v1:resource_detail": ({"slug": "work"}, everyone(200)),
     # events API

@@ -181,3 +181,8 @@ def test_it_renders_hostile_strings_inert(alice, moderator):
 
 def test_it_answers_405_to_other_methods_on_a_post(news_item, bob):
     assert client_for(bob).post(news_item.get_absolute_url()).status_code == 405
+
+
+def test_the_news_page_offers_the_newsletter(news_item):
+    page = client_for(None).get(reverse("news:list")).text
+    assert f'href="{reverse("newsletter:subscribe")}"' in page

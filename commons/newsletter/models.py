@@ -1,0 +1,98 @@
+"""Newsletter subscribers: anyone with an e-mail address, by double opt-in, with the
+evidence of it kept. Issues and their per-recipient deliveries (a later ``Delivery``
+refers to a ``Subscriber``) reach confirmed subscribers only."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from commons.core.models import TimeStampedModel
+
+
+class Subscriber(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Subscribed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        # the address bounced or its owner reported our mail as spam: never write again
+        SUPPRESSED = "suppressed", _("Suppressed")
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("The weekly digest")
+        MAJOR = "major", _("Only major announcements")
+
+    class ConfirmedBy(models.TextChoices):
+        LINK = "link", _("The link in the confirmation e-mail")
+        ACCOUNT = "account", _("A signed-in member with this verified address")
+
+    class Ending(models.TextChoices):
+        LINK = "link", _("The unsubscribe page")
+        ONE_CLICK = "one-click", _("One-click unsubscribe from the mail program")
+        ACCOUNT = "account", _("The member's account")
+        BOUNCE = "bounce", _("The address bounced")
+        COMPLAINT = "complaint", _("Reported as spam")
+
+    # kept lower-cased by the services; the constraint below holds whatever the case
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsletter_subscriptions",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    frequency = models.CharField(
+        _("how often"), max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    # Links carry a token derived from this salt and the secret key (services.token_for);
+    # only its SHA-256 is stored, so a copy of the database opens no subscription.
+    token_salt = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # evidence of the double opt-in
+    subscribed_at = models.DateTimeField(_("asked to subscribe"), null=True, blank=True)
+    subscribe_ip = models.GenericIPAddressField(_("asked from"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("last e-mailed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirm_ip = models.GenericIPAddressField(_("confirmed from"), null=True, blank=True)
+    confirmed_by = models.CharField(
+        _("confirmed by"), max_length=8, choices=ConfirmedBy.choices, blank=True
+    )
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    unsubscribed_how = models.CharField(
+        _("unsubscribed by"), max_length=12, choices=Ending.choices, blank=True
+    )
+    suppression_reason = models.TextField(_("why suppressed"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(status="confirmed")
+                | models.Q(confirmed_at__isnull=False, confirmed_by__gt=""),
+                name="newsletter_confirmed_has_evidence",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["unsubscribed", "suppressed"])
+                | models.Q(unsubscribed_at__isnull=False, unsubscribed_how__gt=""),
+                name="newsletter_ending_is_recorded",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "frequency"])]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
