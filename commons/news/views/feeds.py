@@ -6,15 +6,12 @@ and a feed reader does not sign in), without opportunities past their deadline."
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
-from django.utils.decorators import method_decorator
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
+from commons.core.feeds import AtomFeed
 from commons.core.queries import json_list_has
 from commons.lib.languages import canonical_language, language_name
 from commons.library.topics import topic_choices
@@ -24,23 +21,7 @@ from commons.news.models import Post
 FEED_SIZE = 50
 
 
-class _AtomWithLanguages(Atom1Feed):
-    """Atom with each entry's language (``xml:lang``): one feed mixes languages."""
-
-    def write_items(self, handler):
-        for item in self.items:
-            handler.startElement("entry", {"xml:lang": item["language"]})
-            self.add_item_elements(handler, item)
-            handler.endElement("entry")
-
-
-class AllPosts(Feed):
-    feed_type = _AtomWithLanguages
-
-    @method_decorator(require_GET)
-    def __call__(self, request, *args, **kwargs):
-        return super().__call__(request, *args, **kwargs)
-
+class AllPosts(AtomFeed):
     def title(self, obj=None):
         return _("News, field reports and opportunities")
 
