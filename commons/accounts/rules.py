@@ -16,6 +16,19 @@ def _membership(user, organisation: Organisation) -> Membership | None:
     return cache[organisation.pk]
 
 
+def is_member_of_any(user) -> bool:
+    """An active member of some organisation (who may submit to the library and the
+    news); remembered on the user object for the request."""
+    if not user.is_authenticated:
+        return False
+    found = getattr(user, "_is_any_member", None)
+    if found is None:
+        found = user._is_any_member = Membership.objects.filter(
+            user=user, status=Membership.Status.ACTIVE
+        ).exists()
+    return found
+
+
 def is_active_member(user, organisation: Organisation) -> bool:
     membership = _membership(user, organisation)
     return membership is not None and membership.status == Membership.Status.ACTIVE

@@ -1,15 +1,7 @@
 """Who may do what in the library."""
 
 from commons.accounts.models import Membership
-
-
-def _is_member(user) -> bool:
-    cache = getattr(user, "_is_any_member", None)
-    if cache is None:
-        cache = user._is_any_member = Membership.objects.filter(
-            user=user, status=Membership.Status.ACTIVE
-        ).exists()
-    return cache
+from commons.accounts.rules import is_member_of_any
 
 
 def can_moderate(user) -> bool:
@@ -18,7 +10,7 @@ def can_moderate(user) -> bool:
 
 def can_submit(user) -> bool:
     """Members of an organisation submit resources (moderators and staff too)."""
-    return user.is_authenticated and (can_moderate(user) or _is_member(user))
+    return user.is_authenticated and (can_moderate(user) or is_member_of_any(user))
 
 
 def can_curate(user) -> bool:

@@ -1,18 +1,6 @@
 """Who may do what with posts. Editors are the platform's moderators and staff."""
 
-from commons.accounts.models import Membership
-
-
-def is_member(user) -> bool:
-    """An active member of some organisation."""
-    if not user.is_authenticated:
-        return False
-    cache = getattr(user, "_is_any_member", None)
-    if cache is None:
-        cache = user._is_any_member = Membership.objects.filter(
-            user=user, status=Membership.Status.ACTIVE
-        ).exists()
-    return cache
+from commons.accounts.rules import is_member_of_any
 
 
 def can_edit_news(user) -> bool:
@@ -20,7 +8,7 @@ def can_edit_news(user) -> bool:
 
 
 def can_submit_post(user) -> bool:
-    return can_edit_news(user) or is_member(user)
+    return can_edit_news(user) or is_member_of_any(user)
 
 
 def can_read_post(user, post) -> bool:

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from commons.conftest import client_for
 from commons.news.models import Post
@@ -111,7 +112,12 @@ def test_it_offers_the_authors_organisation_and_the_interface_language(bob, lant
     page = client_for(bob).get(SUBMIT, headers={"accept-language": "th"}).text
     assert f'<option value="{lantern.pk}" selected>Lantern Outreach</option>' in page
     assert '<option value="th" selected>' in page
-    assert "An editor reads every post before it is published" in page
+    with translation.override("th"):
+        explained = gettext(
+            "An editor reads every post before it is published, and you get an e-mail when "
+            "they have. Until then, only you and the editors see it."
+        )
+    assert explained in page and "An editor reads every post" not in explained
 
 
 def test_it_sends_a_field_report_through_an_editor_who_refuses_then_publishes_it(
