@@ -278,6 +278,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Freedom Commons <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How many newsletter messages a worker hands to the mail server per second (0: no limit).
+NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20, minimum=0)
 
 # --- Security -------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = (

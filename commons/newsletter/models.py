@@ -96,3 +96,107 @@ class Subscriber(TimeStampedModel):
     @property
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+
+class Issue(TimeStampedModel):
+    """One issue of the newsletter: an introduction and the posts of a period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists and links.")
+    )
+    introduction_html = models.TextField(editable=False, blank=True)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    scheduled_for = models.DateTimeField(_("send at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="newsletter_issue_period_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class IssueItem(models.Model):
+    """A post in an issue, in one of its sections."""
+
+    class Section(models.TextChoices):
+        NEWS = "news", _("News")
+        FIELD_REPORTS = "field-reports", _("Field reports")
+        OPPORTUNITIES = "opportunities", _("Opportunities")
+        ANNOUNCEMENTS = "announcements", _("Announcements")
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="items")
+    post = models.ForeignKey("news.Post", on_delete=models.CASCADE, related_name="+")
+    section = models.CharField(_("section"), max_length=16, choices=Section.choices)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["issue", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "post"], name="newsletter_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_section_display()}: {self.post_id}"
+
+
+class Delivery(models.Model):
+    """One subscriber's copy of one issue: written before the message is handed to the
+    mail backend, so that a restarted send knows who already has theirs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    message_id = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="newsletter_delivery_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["issue", "status"])]
+
+    def __str__(self):
+        return f"{self.issue_id} → {self.subscriber_id}: {self.status}"
