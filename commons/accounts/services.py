@@ -10,25 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commons.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from commons.core.models import AuditEvent
 from commons.core.services import queue_templated_email, record_audit
+from commons.core.services import unique_slug as core_unique_slug
 
 INVITATION_LIFETIME = timedelta(days=14)
 ROLE_FIELDS = {"moderator": "is_moderator", "data_steward": "is_data_steward", "staff": "is_staff"}
 
 
-def unique_slug(name: str, *, model=Organisation, max_length: int = 50) -> str:
-    base = slugify(name, allow_unicode=False)[:max_length].strip("-") or "organisation"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        suffix = f"-{n}"
-        slug = base[: max_length - len(suffix)] + suffix
-        n += 1
-    return slug
+def unique_slug(name: str, *, model=Organisation, max_length: int = 50, **kwargs) -> str:
+    """An organisation's free short name by default (``core.services.unique_slug``)."""
+    return core_unique_slug(name, model=model, max_length=max_length, **kwargs)
 
 
 @transaction.atomic

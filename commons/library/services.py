@@ -6,10 +6,9 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from commons.core.models import AuditEvent
-from commons.core.services import queue_templated_email, record_audit
+from commons.core.services import queue_templated_email, record_audit, unique_slug
 from commons.lib.text import render_markdown
 from commons.library import rules
 from commons.library.files import CheckedFile
@@ -27,14 +26,9 @@ RESERVED_SLUGS = {"submit", "moderation", "mine", "collections", "feed", "new"}
 
 
 def unique_work_slug(title: str) -> str:
-    base = slugify(title)[:100] or "resource"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-resource"
-    slug, n = base, 1
-    while Work.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(
+        title, model=Work, max_length=100, fallback="resource", reserved=RESERVED_SLUGS
+    )
 
 
 @transaction.atomic

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from commons.core.models import AuditEvent
-from commons.core.services import queue_templated_email, record_audit
+from commons.core.services import queue_templated_email, record_audit, unique_slug
 from commons.lib.text import render_markdown
 from commons.news import rules
 from commons.news.models import Post
@@ -17,14 +16,7 @@ RESERVED_SLUGS = {"feed", "submit", "mine", "editors"}
 
 
 def unique_post_slug(title: str) -> str:
-    base = slugify(title)[:100] or "post"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-post"
-    slug, n = base, 1
-    while Post.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(title, model=Post, max_length=100, fallback="post", reserved=RESERVED_SLUGS)
 
 
 def _prepare(post: Post) -> None:

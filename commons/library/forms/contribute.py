@@ -9,12 +9,12 @@ import re
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from commons.accounts.models import Membership, Organisation, User
 from commons.core.forms import CountriesField
+from commons.core.services import unique_slug
 from commons.lib.geo import Region
 from commons.lib.languages import LANGUAGE_CHOICES, canonical_language, language_name
 from commons.library import queries
@@ -590,10 +590,10 @@ class CollectionForm(forms.Form):
 
 
 def _unique_collection_slug(title: str) -> str:
-    base = slugify(title)[:90].strip("-") or "collection"
-    if base in RESERVED_COLLECTION_SLUGS:
-        base = f"{base}-collection"
-    slug, n = base, 2
-    while Collection.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(
+        title,
+        model=Collection,
+        max_length=90,
+        fallback="collection",
+        reserved=RESERVED_COLLECTION_SLUGS,
+    )
