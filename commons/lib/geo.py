@@ -90,3 +90,39 @@ def countries_typed(text: str) -> tuple[list[str], list[str]]:
         elif code not in codes:
             codes.append(code)
     return codes, unknown
+
+
+# The forums' regions by their member countries (ISO 3166-1 alpha-2). Central Asia and
+# the Pacific islands belong to Asia and the Pacific; North Africa to the Middle East and
+# North Africa; Mexico and Central America to Latin America.
+_REGION_MEMBERS = {
+    Region.AFRICA: (
+        "AO BF BI BJ BW CD CF CG CI CM CV DJ ER ET GA GH GM GN GQ GW KE KM LR LS MG ML MR MU "
+        "MW MZ NA NE NG RE RW SC SH SL SN SO SS ST SZ TD TG TZ UG YT ZA ZM ZW"
+    ),
+    Region.ASIA_PACIFIC: (
+        "AF AS AU BD BN BT CC CK CN CX FJ FM GU HK ID IN IO JP KG KH KI KP KR KZ LA LK MH MM "
+        "MN MO MP MV MY NC NF NP NR NU NZ PF PG PH PK PN PW SB SG TH TJ TK TL TM TO TV TW UM "
+        "UZ VN VU WF WS"
+    ),
+    Region.LATIN_AMERICA: "AR BO BR BZ CL CO CR EC FK GF GS GT GY HN MX NI PA PE PY SR SV UY VE",
+    Region.MENA: "AE BH DZ EG EH IL IQ IR JO KW LB LY MA OM PS QA SA SD SY TN TR YE",
+    Region.EUROPE: (
+        "AD AL AM AT AX AZ BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GE GG GI GR HR HU IE "
+        "IM IS IT JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA XK"
+    ),
+    Region.NORTH_AMERICA: "BM CA GL PM US",
+    Region.CARIBBEAN: (
+        "AG AI AW BB BL BQ BS CU CW DM DO GD GP HT JM KN KY LC MF MQ MS PR SX TC TT VC VG VI"
+    ),
+}
+REGION_OF_COUNTRY = {
+    code: region for region, codes in _REGION_MEMBERS.items() for code in codes.split()
+}
+
+
+def regions_of(countries) -> list[str]:
+    """The regions (``Region`` codes) of ``countries``, in ``Region``'s order; a country
+    the table does not place (Antarctica, say) counts for no region."""
+    found = {REGION_OF_COUNTRY.get(code.upper()) for code in countries or []}
+    return [region.value for region in Region if region in found]

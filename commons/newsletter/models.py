@@ -144,27 +144,66 @@ class Issue(TimeStampedModel):
 
 
 class IssueItem(models.Model):
-    """A post in an issue, in one of its sections."""
+    """One entry of an issue, in one of its sections: a post, an event or a library
+    resource as proposed (its title and summary copied, for the editor to shorten), or an
+    entry the editor wrote. Language, topics and regions say who receives it; empty means
+    everyone."""
 
     class Section(models.TextChoices):
+        ANNOUNCEMENTS = "announcements", _("Announcements")
         NEWS = "news", _("News")
         FIELD_REPORTS = "field-reports", _("Field reports")
         OPPORTUNITIES = "opportunities", _("Opportunities")
-        ANNOUNCEMENTS = "announcements", _("Announcements")
+        EVENTS = "events", _("Events")
+        RESOURCES = "resources", _("New resources")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="items")
-    post = models.ForeignKey("news.Post", on_delete=models.CASCADE, related_name="+")
     section = models.CharField(_("section"), max_length=16, choices=Section.choices)
     order = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), max_length=1000, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    # where a proposed entry came from; deleting the source takes the entry out
+    post = models.ForeignKey(
+        "news.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    resource = models.ForeignKey(
+        "library.Resource", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         ordering = ["issue", "order", "pk"]
+        verbose_name = _("issue entry")
+        verbose_name_plural = _("issue entries")
         constraints = [
             models.UniqueConstraint(fields=["issue", "post"], name="newsletter_item_once"),
+            models.UniqueConstraint(fields=["issue", "event"], name="newsletter_event_once"),
+            models.UniqueConstraint(
+                fields=["issue", "resource"], name="newsletter_resource_once"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_section_display()}: {self.post_id}"
+        return self.title
+
+    @property
+    def source(self):
+        return self.post or self.event or self.resource
+
+    @property
+    def href(self) -> str:
+        """The absolute address the entry points to: its source's page, or the link the
+        editor gave."""
+        source = self.source
+        if source is not None:
+            return settings.SITE_URL + source.get_absolute_url()
+        return self.url
 
 
 class Delivery(models.Model):

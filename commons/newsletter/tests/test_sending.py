@@ -55,7 +55,7 @@ def issue(posts, moderator) -> Issue:
 
 
 def titles(items) -> set[str]:
-    return {item.post.title for item in items}
+    return {item.title for item in items}
 
 
 def recipients() -> list[str]:
