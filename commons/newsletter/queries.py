@@ -1,8 +1,11 @@
 """Who receives the newsletter. Only confirmed subscribers ever do."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from commons.newsletter.models import Subscriber
+from commons.core.errors import deny
+from commons.newsletter import rules
+from commons.newsletter.models import Issue, Subscriber
 
 
 def confirmed_subscribers() -> QuerySet[Subscriber]:
@@ -47,3 +50,29 @@ def subscription_of(user) -> Subscriber | None:
     if not user.is_authenticated or not user.email:
         return None
     return Subscriber.objects.filter(email__iexact=user.email).first()
+
+
+# --- Issues ---------------------------------------------------------------------------
+
+
+def get_issue_for_editor(request, pk: int) -> Issue:
+    """An issue, for the news editors only (403 for anyone else, 404 if there is none)."""
+    if not rules.can_edit_issues(request.user):
+        deny(request, reason="newsletter issues are for editors")
+    issue = Issue.objects.filter(pk=pk).first()
+    if issue is None:
+        raise Http404
+    return issue
+
+
+def sent_issues() -> QuerySet[Issue]:
+    """The public archive: issues that have gone out, newest first."""
+    return Issue.objects.filter(status=Issue.Status.SENT).order_by("-sent_at", "-pk")
+
+
+def get_sent_issue(pk: int) -> Issue:
+    """A sent issue of the archive; drafts and issues still going out are 404."""
+    issue = sent_issues().filter(pk=pk).first()
+    if issue is None:
+        raise Http404
+    return issue

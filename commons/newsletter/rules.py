@@ -11,3 +11,10 @@ def has_verified_email(user) -> bool:
     if not user.is_authenticated or not user.email:
         return False
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def can_edit_issues(user) -> bool:
+    """The news editors (moderators and staff) make the newsletter's issues."""
+    from commons.news.rules import can_edit_news
+
+    return can_edit_news(user)

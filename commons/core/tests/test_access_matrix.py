@@ -239,6 +239,23 @@ MATRIX = {
     "newsletter:confirm": ({"token": "no-such-token"}, everyone(404)),
     "newsletter:manage": ({"token": "no-such-token"}, everyone(404)),
     "newsletter:unsubscribe": ({"token": "no-such-token"}, everyone(404)),
+    # newsletter issues: the archive of sent ones is public; the rest is the editors'
+    "newsletter:archive": ({}, everyone(200)),
+    "newsletter:archived_issue": ({"pk": "sent_issue"}, everyone(200)),
+    "newsletter:issues": ({}, only({"moderator", "staff"})),
+    "newsletter:issue_new": ({}, only({"moderator", "staff"})),
+    "newsletter:issue": ({"pk": "issue"}, only({"moderator", "staff"})),
+    "newsletter:issue_preview": ({"pk": "issue"}, only({"moderator", "staff"})),
+    "newsletter:issue_progress": ({"pk": "issue"}, only({"moderator", "staff"})),
+    "newsletter:entry_new": ({"pk": "issue"}, only({"moderator", "staff"})),
+    "newsletter:entry_edit": ({"pk": "issue", "item": "entry"}, only({"moderator", "staff"})),
+    "newsletter:issue_propose": ({"pk": "issue"}, everyone(405)),
+    "newsletter:issue_test": ({"pk": "issue"}, everyone(405)),
+    "newsletter:issue_schedule": ({"pk": "issue"}, everyone(405)),
+    "newsletter:issue_unschedule": ({"pk": "issue"}, everyone(405)),
+    "newsletter:issue_delete": ({"pk": "issue"}, everyone(405)),
+    "newsletter:entry_move": ({"pk": "issue", "item": "entry"}, everyone(405)),
+    "newsletter:entry_remove": ({"pk": "issue", "item": "entry"}, everyone(405)),
     "journeys:file_layout": ({}, everyone(200)),
     "journeys:file_template": ({"fmt": "xlsx"}, everyone(200)),
     # a background import's report: only for the person who started the job (not staff)
@@ -353,6 +370,23 @@ def _news_objects(personas) -> dict:
     return {"post": published.slug, "submitted_post": submitted.slug}
 
 
+def _newsletter_objects(personas) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    from commons.newsletter import issues
+    from commons.newsletter.models import Issue, IssueItem
+
+    today = timezone.localdate()
+    week = {"period_start": today - datetime.timedelta(days=7), "period_end": today}
+    draft = issues.create_issue(subject="Matrix draft", **week)
+    entry = issues.add_item(draft, section=IssueItem.Section.NEWS, title="Matrix entry")
+    sent = issues.create_issue(subject="Matrix sent", **week)
+    Issue.objects.filter(pk=sent.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
+    return {"issue": draft.pk, "entry": entry.pk, "sent_issue": sent.pk}
+
+
 @pytest.fixture
 def objects(personas, lantern):
     from commons.core.services import start_progress
@@ -372,6 +406,7 @@ def objects(personas, lantern):
         **_event_objects(lantern, personas["alice"]),
         **_library_objects(lantern, personas),
         **_news_objects(personas),
+        **_newsletter_objects(personas),
         "alice_id": save_person_profile(
             user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
         ).pk,
