@@ -58,6 +58,7 @@ class AuditEvent(models.Model):
         POST_PUBLISHED = "news.published", _("Post published")
         POST_REJECTED = "news.rejected", _("Post not published")
         POST_EDITED = "news.edited", _("Post edited by an editor")
+        NEWSLETTER_SCHEDULED = "newsletter.scheduled", _("Newsletter issue scheduled or sent")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -94,9 +94,7 @@ def _post_entries(issue: Issue) -> list[IssueItem]:
 def _event_entries(issue: Issue) -> list[IssueItem]:
     """Published events still to come after the period that were announced in it, or
     that start within ``EVENTS_AHEAD`` of its end; soonest first."""
-    end = timezone.make_aware(
-        datetime.datetime.combine(issue.period_end, datetime.time.max)
-    )
+    end = timezone.make_aware(datetime.datetime.combine(issue.period_end, datetime.time.max))
     events = (
         Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=end)
         .filter(_in_period(issue, "created_at") | Q(starts_at__lte=end + EVENTS_AHEAD))
@@ -264,4 +262,3 @@ def sections(items: list[IssueItem]) -> list[tuple[str, list[IssueItem]]]:
         if found:
             grouped.append((Section(section).label, found))
     return grouped
-

@@ -19,16 +19,34 @@ def entry_meta(item) -> str:
         if post.organisation_id:
             parts.append(str(post.organisation))
         if post.deadline:
-            parts.append(
-                _("Deadline: %(date)s") % {"date": formats.date_format(post.deadline, "DATE_FORMAT")}
-            )
+            deadline = formats.date_format(post.deadline, "DATE_FORMAT")
+            parts.append(_("Deadline: %(date)s") % {"date": deadline})
     elif item.event is not None:
         event = item.event
         starts = event.starts_at.astimezone(zoneinfo.ZoneInfo(event.time_zone))
         parts.append(str(event.get_kind_display()))
-        parts.append(
-            "%s (%s)" % (formats.date_format(starts, "DATETIME_FORMAT"), event.time_zone)
-        )
+        parts.append(f"{formats.date_format(starts, 'DATETIME_FORMAT')} ({event.time_zone})")
     elif item.resource is not None:
         parts.append(str(item.resource.work.get_type_display()))
     return " · ".join(parts)
+
+
+@register.filter
+def entry_audience(item) -> str:
+    """Who receives an entry, for the editor: its languages, topics and regions."""
+    from commons.lib.geo import Region
+    from commons.lib.languages import language_name
+    from commons.library.topics import topic_label
+
+    parts = []
+    if item.languages:
+        names = ", ".join(language_name(code) for code in item.languages)
+        parts.append(_("Languages: %(names)s") % {"names": names})
+    if item.topics:
+        names = ", ".join(topic_label(code) for code in item.topics)
+        parts.append(_("Topics: %(names)s") % {"names": names})
+    if item.regions:
+        labels = dict(Region.choices)
+        names = ", ".join(str(labels.get(code, code)) for code in item.regions)
+        parts.append(_("Regions: %(names)s") % {"names": names})
+    return " · ".join(parts) or _("For every subscriber")
