@@ -243,12 +243,15 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     from commons.library.models import Work
     from commons.news.demo import load_demo_news
     from commons.news.models import Post
+    from commons.newsletter.demo import load_demo_newsletter
+    from commons.newsletter.models import Issue
     from commons.surveys.demo import load_demo_survey
 
     survey_responses = load_demo_survey()
     load_demo_events()
     load_demo_library()
     load_demo_news()
+    load_demo_newsletter()
     return (
         PEOPLE,
         password,
@@ -260,6 +263,7 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
             "events": Event.objects.filter(is_demo=True).count(),
             "library": Work.objects.filter(is_demo=True).count(),
             "posts": Post.objects.filter(is_demo=True).count(),
+            "newsletter_issues": Issue.objects.filter(is_demo=True).count(),
         },
     )
 

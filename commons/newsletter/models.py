@@ -127,6 +127,7 @@ class Issue(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     class Meta:
         ordering = ["-period_end", "-pk"]
