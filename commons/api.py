@@ -23,6 +23,7 @@ from commons.events.api import router as events_router  # noqa: E402
 from commons.journeys.api import router as journeys_router  # noqa: E402
 from commons.library.api import router as library_router  # noqa: E402
 from commons.news.api import router as news_router  # noqa: E402
+from commons.newsletter.api import router as newsletter_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", directory_router)
@@ -30,3 +31,4 @@ api.add_router("/", journeys_router)
 api.add_router("/", events_router)
 api.add_router("/", library_router)
 api.add_router("/", news_router)
+api.add_router("/", newsletter_router)

@@ -278,6 +278,41 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Freedom Commons <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Optionally, a mail provider's HTTP API through django-anymail instead of EMAIL_BACKEND:
+# its webhooks report bounces and spam complaints, which suppress newsletter addresses
+# (newsletter/signals.py). Each provider's name for its API key, of those Anymail
+# supports; Amazon SES is left out because it needs boto3 and AWS credentials instead.
+ANYMAIL_API_KEY_SETTINGS = {
+    "brevo": "BREVO_API_KEY",
+    "mailgun": "MAILGUN_API_KEY",
+    "postmark": "POSTMARK_SERVER_TOKEN",
+    "resend": "RESEND_API_KEY",
+    "sendgrid": "SENDGRID_API_KEY",
+    "sparkpost": "SPARKPOST_API_KEY",
+}
+# ... and, for those that sign their webhooks with a key of its own, its name for it.
+ANYMAIL_SIGNING_KEY_SETTINGS = {
+    "mailgun": "MAILGUN_WEBHOOK_SIGNING_KEY",
+    "resend": "RESEND_SIGNING_SECRET",
+    "sendgrid": "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY",
+}
+ANYMAIL_ESP = env_choice("ANYMAIL_ESP", "none", ("none", *ANYMAIL_API_KEY_SETTINGS))
+ANYMAIL_ESP = "" if ANYMAIL_ESP == "none" else ANYMAIL_ESP
+if ANYMAIL_ESP:
+    _anymail_key = env_str("ANYMAIL_API_KEY")
+    _anymail_secret = env_str("ANYMAIL_WEBHOOK_SECRET")
+    # Without the secret anyone could post a fake bounce and silence any subscriber.
+    if not (_anymail_key and _anymail_secret):
+        raise ImproperlyConfigured("ANYMAIL_ESP needs ANYMAIL_API_KEY and ANYMAIL_WEBHOOK_SECRET.")
+    INSTALLED_APPS.append("anymail")
+    EMAIL_BACKEND = f"anymail.backends.{ANYMAIL_ESP}.EmailBackend"
+    ANYMAIL = {
+        ANYMAIL_API_KEY_SETTINGS[ANYMAIL_ESP]: _anymail_key,
+        "WEBHOOK_SECRET": _anymail_secret,
+    }
+    _anymail_signing_key = env_str("ANYMAIL_WEBHOOK_SIGNING_KEY")
+    if _anymail_signing_key and ANYMAIL_ESP in ANYMAIL_SIGNING_KEY_SETTINGS:
+        ANYMAIL[ANYMAIL_SIGNING_KEY_SETTINGS[ANYMAIL_ESP]] = _anymail_signing_key
 # How many newsletter messages a worker hands to the mail server per second (0: no limit).
 NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20, minimum=0)
 

@@ -1,10 +1,11 @@
-"""Subscribers in Django's admin, for staff who need to look one up: the evidence of the
-opt-in is shown and cannot be edited; subscribing and unsubscribing go through the
-services (the public pages and the account)."""
+"""Subscribers, issues and deliveries in Django's admin, for staff who need to look one
+up. Nothing here is edited: a subscriber's evidence of the opt-in is shown as it is,
+subscribing and unsubscribing go through the services (the public pages and the
+account), issues through the editor's pages, deliveries through the sender."""
 
 from django.contrib import admin
 
-from commons.newsletter.models import Subscriber
+from commons.newsletter.models import Delivery, Issue, IssueItem, Subscriber
 
 EVIDENCE = [
     "status",
@@ -30,4 +31,83 @@ class SubscriberAdmin(admin.ModelAdmin):
     readonly_fields = ["email", *EVIDENCE]
 
     def has_add_permission(self, request):
+        return False
+
+
+class IssueItemInline(admin.TabularInline):
+    """An issue's entries, to read: the editor's pages edit them."""
+
+    model = IssueItem
+    fields = ["order", "section", "title", "url", "languages", "topics", "regions"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    """Issues to look at; they are written, scheduled and sent on the editor's pages."""
+
+    list_display = ["subject", "status", "period_start", "period_end", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    date_hierarchy = "sent_at"
+    fields = [
+        "subject",
+        "status",
+        "period_start",
+        "period_end",
+        "scheduled_for",
+        "sent_at",
+        "created_by",
+        "introduction",
+    ]
+    readonly_fields = fields
+    inlines = [IssueItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """What happened to each copy of an issue: staff look it up, nobody edits it (the
+    sender's claims and retries depend on these rows)."""
+
+    list_display = ["subscriber", "issue", "status", "sent_at", "attempts"]
+    list_filter = ["status", "issue"]
+    search_fields = ["subscriber__email"]
+    list_select_related = ["subscriber", "issue"]
+    fields = [
+        "issue",
+        "subscriber",
+        "status",
+        "message_id",
+        "sent_at",
+        "attempts",
+        "error",
+        "claimed_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -4,8 +4,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from commons.core.errors import deny
+from commons.events.models import Event
+from commons.library.models import Resource
+from commons.news.models import Post
 from commons.newsletter import rules
-from commons.newsletter.models import Issue, Subscriber
+from commons.newsletter.issues import issue_items
+from commons.newsletter.models import Issue, IssueItem, Subscriber
 
 
 def confirmed_subscribers() -> QuerySet[Subscriber]:
@@ -76,3 +80,24 @@ def get_sent_issue(pk: int) -> Issue:
     if issue is None:
         raise Http404
     return issue
+
+
+def _still_public(item: IssueItem) -> bool:
+    post, event, resource = item.post, item.event, item.resource
+    if post is not None:
+        return post.status == Post.Status.PUBLISHED and post.audience == Post.Audience.PUBLIC
+    if event is not None:
+        return event.status != Event.Status.DRAFT
+    if resource is not None:
+        return resource.status == Resource.Status.APPROVED
+    return True
+
+
+def archived_items(issue: Issue) -> list[IssueItem]:
+    """The entries of a sent issue that the archive (page and API) shows everyone, in
+    order: every entry, not one subscriber's share, less those whose source is no longer
+    public: a post unpublished since or now for members only, an event back to draft, a
+    library resource no longer approved. Entries the editor wrote (no source) stay. A
+    cancelled event stays: its page still says so. What went out by e-mail is not
+    changed, only what the archive shows from now on."""
+    return [item for item in issue_items(issue) if _still_public(item)]

@@ -288,6 +288,9 @@ MATRIX = {
     "api-v1:event_detail": ({"slug": "event"}, everyone(200)),
     "api-v1:recommendations": ({}, everyone(200)),
     "api-v1:commitments": ({}, everyone(200)),
+    # newsletter API: the archive of sent issues
+    "api-v1:newsletter_issues": ({}, everyone(200)),
+    "api-v1:newsletter_issue": ({"id": "sent_issue"}, everyone(200)),
 }
 
 ADMIN_SAMPLES = [
