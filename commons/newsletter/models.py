@@ -185,9 +185,7 @@ class IssueItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "post"], name="newsletter_item_once"),
             models.UniqueConstraint(fields=["issue", "event"], name="newsletter_event_once"),
-            models.UniqueConstraint(
-                fields=["issue", "resource"], name="newsletter_resource_once"
-            ),
+            models.UniqueConstraint(fields=["issue", "resource"], name="newsletter_resource_once"),
         ]
 
     def __str__(self):

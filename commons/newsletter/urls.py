@@ -30,9 +30,7 @@ urlpatterns = [
     path("newsletter/issues/<int:pk>/progress/", editing.issue_progress, name="issue_progress"),
     path("newsletter/issues/<int:pk>/delete/", editing.issue_delete, name="issue_delete"),
     path("newsletter/issues/<int:pk>/entries/new/", editing.entry_new, name="entry_new"),
-    path(
-        "newsletter/issues/<int:pk>/entries/<int:item>/", editing.entry_edit, name="entry_edit"
-    ),
+    path("newsletter/issues/<int:pk>/entries/<int:item>/", editing.entry_edit, name="entry_edit"),
     path(
         "newsletter/issues/<int:pk>/entries/<int:item>/move/",
         editing.entry_move,
