@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "commons.library",
     "commons.news",
     "commons.newsletter",
+    "commons.discussions",
+    "commons.alerts",
 ]
 
 MIDDLEWARE = [

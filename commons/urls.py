@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("commons.library.urls")),
     path("", include("commons.news.urls")),
     path("", include("commons.newsletter.urls")),
+    path("", include("commons.discussions.urls")),
+    path("", include("commons.alerts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

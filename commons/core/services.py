@@ -28,17 +28,18 @@ def unique_slug(
     max_length: int = 50,
     fallback: str = "organisation",
     reserved: frozenset[str] | set[str] = frozenset(),
+    field: str = "slug",
 ) -> str:
-    """A short name for ``name`` that no row of ``model`` has: its slug, or ``fallback``
-    when it has no Latin letters or digits, ``-<fallback>`` added when a page's path has
-    it (``reserved``), then ``-2``, ``-3`` … until it is free."""
+    """A short name for ``name`` that no row of ``model`` has in ``field``: its slug, or
+    ``fallback`` when it has no Latin letters or digits, ``-<fallback>`` added when a
+    page's path has it (``reserved``), then ``-2``, ``-3`` … until it is free."""
     from django.utils.text import slugify
 
     base = slugify(name)[:max_length].strip("-") or fallback
     if base in reserved:
         base = f"{base}-{fallback}"
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while model.objects.filter(**{field: slug}).exists():
         suffix = f"-{n}"
         slug = base[: max_length - len(suffix)] + suffix
         n += 1

@@ -38,6 +38,7 @@ def only(allowed: set[str], *, denied=403, anonymous=302, status=200):
 
 
 MANAGED = {**everyone(404), "alice": 200, "staff": 200, "bob": 403}
+DISCUSSION_MEMBERS = only({"alice", "bob", "carol", "moderator", "staff"})
 
 # url name -> (kwargs, expected status per persona)
 MATRIX = {
@@ -239,6 +240,30 @@ MATRIX = {
     "newsletter:confirm": ({"token": "no-such-token"}, everyone(404)),
     "newsletter:manage": ({"token": "no-such-token"}, everyone(404)),
     "newsletter:unsubscribe": ({"token": "no-such-token"}, everyone(404)),
+    # discussions: a members-only category and its thread are for members of any
+    # organisation and moderators; moderation for moderators and staff
+    "discussions:index": ({}, everyone(200)),
+    "discussions:search": ({}, everyone(200)),
+    "discussions:tag": ({"tag": "recruitment"}, everyone(200)),
+    "discussions:category": ({"slug": "members_category"}, DISCUSSION_MEMBERS),
+    "discussions:thread": ({"pk": "thread"}, DISCUSSION_MEMBERS),
+    "discussions:attachment": ({"pk": "attachment"}, DISCUSSION_MEMBERS),
+    "discussions:new_thread": ({"slug": "members_category"}, DISCUSSION_MEMBERS),
+    "discussions:reply": ({"pk": "thread"}, DISCUSSION_MEMBERS),
+    "discussions:flag": ({"pk": "message"}, DISCUSSION_MEMBERS),
+    "discussions:people": ({}, DISCUSSION_MEMBERS),
+    "discussions:edit_message": (
+        {"pk": "message"},
+        {**DISCUSSION_MEMBERS, "bob": 403, "carol": 403},
+    ),
+    "discussions:watch": ({"pk": "thread"}, everyone(405)),
+    "discussions:moderation": ({}, only({"moderator", "staff"})),
+    "discussions:moderate_message": ({"pk": "message"}, only({"moderator", "staff"})),
+    "discussions:moderate_thread": ({"pk": "thread"}, only({"moderator", "staff"})),
+    "discussions:dismiss_flag": ({"pk": "flag"}, everyone(405)),
+    "discussions:notifications": ({}, signed_in_only()),
+    "discussions:settings": ({}, signed_in_only()),
+    "discussions:unsubscribe": ({"token": "no-such-token"}, everyone(404)),
     # newsletter issues: the archive of sent ones is public; the rest is the editors'
     "newsletter:archive": ({}, everyone(200)),
     "newsletter:archived_issue": ({"pk": "sent_issue"}, everyone(200)),
@@ -373,6 +398,36 @@ def _news_objects(personas) -> dict:
     return {"post": published.slug, "submitted_post": submitted.slug}
 
 
+def _discussion_objects(personas) -> dict:
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from commons.discussions.models import Attachment, Category, Flag, Message, Thread
+
+    members = Category.objects.create(slug="matrix-help", name="Help", audience="members")
+    thread = Thread.objects.create(
+        category=members,
+        title="Matrix thread",
+        author=personas["alice"],
+        tags=["recruitment"],
+        is_visible=True,
+        last_activity_at=timezone.now(),
+    )
+    message = Message.objects.create(
+        thread=thread, author=personas["alice"], body="Hello", published_at=timezone.now()
+    )
+    attachment = Attachment(message=message, name="note.pdf", kind="pdf", size=10)
+    attachment.file.save("note.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    flag = Flag.objects.create(message=message, reporter=personas["bob"], reason="spam")
+    return {
+        "members_category": members.slug,
+        "thread": thread.pk,
+        "message": message.pk,
+        "attachment": attachment.pk,
+        "flag": flag.pk,
+    }
+
+
 def _newsletter_objects(personas) -> dict:
     import datetime
 
@@ -410,6 +465,7 @@ def objects(personas, lantern):
         **_library_objects(lantern, personas),
         **_news_objects(personas),
         **_newsletter_objects(personas),
+        **_discussion_objects(personas),
         "alice_id": save_person_profile(
             user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
         ).pk,

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiscussionsConfig(AppConfig):
+    name = "commons.discussions"
+    label = "discussions"
+    verbose_name = _("Discussions")
+    navigation = [(29, _("Discussions"), "discussions:index", "all")]
