@@ -7,3 +7,6 @@ class DiscussionsConfig(AppConfig):
     label = "discussions"
     verbose_name = _("Discussions")
     navigation = [(29, _("Discussions"), "discussions:index", "all")]
+
+    def ready(self):
+        from commons.discussions import search  # noqa: F401  (connects the index's receivers)
