@@ -18,7 +18,9 @@ api = NinjaAPI(
 )
 
 from commons.accounts.api import router as accounts_router  # noqa: E402
+from commons.alerts.api import router as alerts_router  # noqa: E402
 from commons.directory.api import router as directory_router  # noqa: E402
+from commons.discussions.api import router as discussions_router  # noqa: E402
 from commons.events.api import router as events_router  # noqa: E402
 from commons.journeys.api import router as journeys_router  # noqa: E402
 from commons.library.api import router as library_router  # noqa: E402
@@ -32,3 +34,5 @@ api.add_router("/", events_router)
 api.add_router("/", library_router)
 api.add_router("/", news_router)
 api.add_router("/", newsletter_router)
+api.add_router("/", discussions_router)
+api.add_router("/", alerts_router)

@@ -316,6 +316,12 @@ MATRIX = {
     # newsletter API: the archive of sent issues
     "api-v1:newsletter_issues": ({}, everyone(200)),
     "api-v1:newsletter_issue": ({"id": "sent_issue"}, everyone(200)),
+    # discussions API: the fixture's thread is in a members-only category
+    "api-v1:discussion_threads": ({}, everyone(200)),
+    "api-v1:discussion_thread": (
+        {"id": "thread"},
+        {**everyone(404), **dict.fromkeys(["alice", "bob", "carol", "moderator", "staff"], 200)},
+    ),
 }
 
 ADMIN_SAMPLES = [
