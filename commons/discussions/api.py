@@ -108,7 +108,7 @@ def threads(request, params: Query[ThreadParams]):
     url_name="discussion_thread",
     summary="A discussion thread with its published messages",
 )
-def thread(request, id: int):  # noqa: A002  (the path's name in the schema)
+def thread(request, id: int):
     found = queries.visible_threads(request.user).filter(pk=id).first()
     if found is None:
         raise Http404
