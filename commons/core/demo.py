@@ -237,6 +237,8 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     journeys = _load_journeys(
         Organisation.objects.filter(slug__in=[r["slug"] for r in _fictional()]).order_by("slug")
     )
+    from commons.alerts.demo import load_demo_alerts
+    from commons.alerts.models import Alert
     from commons.events.demo import load_demo_events
     from commons.events.models import Event
     from commons.library.demo import load_demo_library
@@ -252,6 +254,7 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     load_demo_library()
     load_demo_news()
     load_demo_newsletter()
+    load_demo_alerts()
     return (
         PEOPLE,
         password,
@@ -264,6 +267,7 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
             "library": Work.objects.filter(is_demo=True).count(),
             "posts": Post.objects.filter(is_demo=True).count(),
             "newsletter_issues": Issue.objects.filter(is_demo=True).count(),
+            "alerts": Alert.objects.filter(is_demo=True).count(),
         },
     )
 

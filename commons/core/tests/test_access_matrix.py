@@ -316,6 +316,31 @@ MATRIX = {
     # newsletter API: the archive of sent issues
     "api-v1:newsletter_issues": ({}, everyone(200)),
     "api-v1:newsletter_issue": ({"id": "sent_issue"}, everyone(200)),
+    # alerts: readers are members of verified organisations (none among these personas:
+    # lantern and harbour are not verified), moderators and staff; the list explains to
+    # other signed-in people who reads; an alert is 404 to anyone who may not read it
+    "alerts:list": ({}, signed_in_only()),
+    "alerts:detail": ({"pk": "alert"}, {**signed_in_only(404), "moderator": 200, "staff": 200}),
+    "alerts:export": ({}, only({"steward"})),
+    "alerts:new": ({}, only(set())),
+    "alerts:mine": ({}, signed_in_only()),
+    "alerts:edit": (
+        {"pk": "submitted_alert"},
+        {**signed_in_only(404), "moderator": 403, "staff": 403},
+    ),
+    "alerts:correct": ({"pk": "alert"}, everyone(405)),
+    "alerts:retract": ({"pk": "alert"}, everyone(405)),
+    "alerts:renew": ({"pk": "alert"}, everyone(405)),
+    "alerts:queue": ({}, only({"moderator", "staff"})),
+    "alerts:review": ({"pk": "submitted_alert"}, only({"moderator", "staff"})),
+    "alerts:replies": ({}, only({"moderator", "staff"})),
+    "alerts:reply": ({"pk": "alert_reply"}, only({"moderator", "staff"})),
+    "alerts:reply_form": ({}, everyone(200)),
+    "alerts:reply_sent": ({}, everyone(200)),
+    "alerts:subscriptions": ({}, signed_in_only()),
+    # alerts API: a reader's personal token only (none here: the session does not count)
+    "api-v1:alerts": ({}, everyone(401)),
+    "api-v1:alert": ({"id": "alert"}, everyone(401)),
     # discussions API: the fixture's thread is in a members-only category
     "api-v1:discussion_threads": ({}, everyone(200)),
     "api-v1:discussion_thread": (
@@ -451,6 +476,23 @@ def _newsletter_objects(personas) -> dict:
     return {"issue": draft.pk, "entry": entry.pk, "sent_issue": sent.pk}
 
 
+def _alert_objects(personas) -> dict:
+    from commons.alerts.models import RightOfReply
+    from commons.alerts.tests.conftest import make_alert, verified_member
+
+    vera = verified_member("vera@example.org", "matrix-verified")
+    published = make_alert(vera, personas["moderator"], actor_name="Matrix Agency")
+    submitted = make_alert(vera, actor_name="Matrix Broker")
+    reply = RightOfReply.objects.create(
+        name="N",
+        represents="Matrix Agency",
+        email="n@example.org",
+        actor_name="Matrix",
+        statement="S",
+    )
+    return {"alert": published.pk, "submitted_alert": submitted.pk, "alert_reply": reply.pk}
+
+
 @pytest.fixture
 def objects(personas, lantern):
     from commons.core.services import start_progress
@@ -472,6 +514,7 @@ def objects(personas, lantern):
         **_news_objects(personas),
         **_newsletter_objects(personas),
         **_discussion_objects(personas),
+        **_alert_objects(personas),
         "alice_id": save_person_profile(
             user=personas["alice"], fields={"title": "Director"}, visibility={"name": "members"}
         ).pk,
