@@ -59,6 +59,12 @@ class AuditEvent(models.Model):
         POST_REJECTED = "news.rejected", _("Post not published")
         POST_EDITED = "news.edited", _("Post edited by an editor")
         NEWSLETTER_SCHEDULED = "newsletter.scheduled", _("Newsletter issue scheduled or sent")
+        DISCUSSION_MODERATED = "discussions.moderated", _("Discussion message moderated")
+        DISCUSSION_THREAD_MODERATED = (
+            "discussions.thread_moderated",
+            _("Discussion thread locked, moved or hidden"),
+        )
+        DISCUSSION_FLAG_DISMISSED = "discussions.flag_dismissed", _("Discussion flag dismissed")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

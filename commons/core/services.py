@@ -195,15 +195,21 @@ def run_upload_job(
 
 
 def send_email(
-    *, subject: str, body: str, to: list[str], attachments: list[list[str]] | None = None
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    attachments: list[list[str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Send one plain-text e-mail now (the task ``core.tasks.send_email`` calls this).
 
     ``attachments`` are ``[filename, text content, MIME type]`` triples (JSON-friendly,
-    since the task's arguments are stored), e.g. an iCalendar invitation."""
+    since the task's arguments are stored), e.g. an iCalendar invitation; ``headers``
+    extra headers such as RFC 8058's ``List-Unsubscribe``."""
     from django.core.mail import EmailMessage
 
-    message = EmailMessage(subject, body, None, to)
+    message = EmailMessage(subject, body, None, to, headers=headers or None)
     for filename, content, mimetype in attachments or ():
         message.attach(filename, content, mimetype)
     message.send()
@@ -231,8 +237,10 @@ def queue_templated_email(
     context: dict,
     language: str | None = None,
     attachments: list[list[str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """Render ``<template>_subject.txt`` / ``_body.txt`` in ``language`` and queue the mail.
+    """Render ``<template>_subject.txt`` / ``_body.txt`` in ``language`` and queue the mail
+    (with extra ``headers``, e.g. ``List-Unsubscribe``, when given).
 
     Side effects: after the surrounding transaction commits, enqueues one background task
     (none inside ``without_emails``).
@@ -252,6 +260,6 @@ def queue_templated_email(
     subject = f"[{settings.SITE_NAME}] {subject}"
     transaction.on_commit(
         lambda: send_email_task.enqueue(
-            subject=subject, body=body, to=to, attachments=attachments or []
+            subject=subject, body=body, to=to, attachments=attachments or [], headers=headers or {}
         )
     )
