@@ -58,6 +58,7 @@ def _after_posting(request, message: Message):
 @require_http_methods(["GET", "POST"])
 @signs_in
 def new_thread(request, slug: str):
+    _signed_in(request)
     category = queries.get_category_for_user(request, slug)
     if not rules.can_start_thread(request.user, category):
         deny(request, target=category, reason="cannot start a thread")
