@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.responses import Status
 
 from commons.accounts.auth import PersonalToken
 from commons.alerts import queries, rules, services
@@ -65,6 +65,10 @@ class AlertOut(Schema):
     replies: list[Reply]
 
 
+class Refusal(Schema):
+    detail: str
+
+
 class AlertsOut(Schema):
     count: int
     page: int
@@ -110,28 +114,30 @@ def _alert(request, alert: Alert) -> dict:
     }
 
 
-def _reader(request, response: HttpResponse) -> None:
-    """Refuse (audited) anyone but a reader; mark every answer private."""
+def _refusal(request, response: HttpResponse) -> Status | None:
+    """Mark every answer private; a refusal (audited) for anyone but a reader."""
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
-    if not rules.can_read_alerts(request.user):
-        record_audit(
-            action=AuditEvent.Action.ACCESS_DENIED,
-            request=request,
-            target_label="alerts API",
-            data={"reason": "not a reader of alerts", "path": request.path[:200]},
-        )
-        raise HttpError(403, "Alerts are for members of verified organisations.")
+    if rules.can_read_alerts(request.user):
+        return None
+    record_audit(
+        action=AuditEvent.Action.ACCESS_DENIED,
+        request=request,
+        target_label="alerts API",
+        data={"reason": "not a reader of alerts", "path": request.path[:200]},
+    )
+    return Status(403, {"detail": "Alerts are for members of verified organisations."})
 
 
 @router.get(
     "/alerts",
-    response=AlertsOut,
+    response={200: AlertsOut, 403: Refusal},
     url_name="alerts",
     summary="Recruitment-fraud alerts (members of verified organisations only)",
 )
 def alerts(request, response: HttpResponse, params: Query[AlertParams]):
-    _reader(request, response)
+    if refused := _refusal(request, response):
+        return refused
     filters = queries.AlertFilters(
         q=params.q,
         licence=params.licence,
@@ -150,11 +156,17 @@ def alerts(request, response: HttpResponse, params: Query[AlertParams]):
     }
 
 
-@router.get("/alerts/{id}", response=AlertOut, url_name="alert", summary="One alert")
+@router.get(
+    "/alerts/{id}",
+    response={200: AlertOut, 403: Refusal, 404: Refusal},
+    url_name="alert",
+    summary="One alert",
+)
 def alert(request, response: HttpResponse, id: int):
-    _reader(request, response)
+    if refused := _refusal(request, response):
+        return refused
     found = queries.alerts_for(request.user).filter(pk=id).first()
     if found is None:
-        raise Http404
+        return Status(404, {"detail": "Not found."})
     services.record_alert_read(request=request, alert=found, via="api")
     return _alert(request, found)
