@@ -239,6 +239,8 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     )
     from commons.alerts.demo import load_demo_alerts
     from commons.alerts.models import Alert
+    from commons.discussions.demo import load_demo_discussions
+    from commons.discussions.models import Thread
     from commons.events.demo import load_demo_events
     from commons.events.models import Event
     from commons.library.demo import load_demo_library
@@ -255,6 +257,7 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
     load_demo_news()
     load_demo_newsletter()
     load_demo_alerts()
+    load_demo_discussions()
     return (
         PEOPLE,
         password,
@@ -267,6 +270,7 @@ def load_demo() -> tuple[list[DemoPerson], str, dict[str, int]]:
             "library": Work.objects.filter(is_demo=True).count(),
             "posts": Post.objects.filter(is_demo=True).count(),
             "newsletter_issues": Issue.objects.filter(is_demo=True).count(),
+            "discussion_threads": Thread.objects.filter(is_demo=True).count(),
             "alerts": Alert.objects.filter(is_demo=True).count(),
         },
     )

@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 + f", {counts['events']} events (past forums and upcoming demo webinars)"
                 + f", {counts['posts']} news posts, field reports and opportunities"
                 + f", {counts['newsletter_issues']} newsletter issues (one in the archive)"
+                + f", {counts['discussion_threads']} discussion threads"
                 + f", {counts['library']} library works in several languages."
             )
         )
