@@ -1,0 +1,8 @@
+from django_tasks import task
+
+from commons.discussions import notifications
+
+
+@task()
+def send_digests() -> int:
+    return notifications.send_digests()
