@@ -33,7 +33,7 @@ def test_a_member_replies_with_a_quote_and_flags_a_message(page, alice, bob, car
     page.locator(f"#message-{first.pk}").get_by_role("link", name="Quote and reply").click()
     body = page.get_by_label("Message")
     expect(body).to_have_value("> **Alice wrote:**\n>\n> Who has two beds free?\n\n", timeout=5_000)
-    body.press("End")
+    body.press("Control+End")
     body.type("We have two beds from Friday.")
     page.get_by_role("button", name="Post the reply").click()
 
@@ -41,7 +41,8 @@ def test_a_member_replies_with_a_quote_and_flags_a_message(page, alice, bob, car
     reply = Message.objects.get(author=bob)
     article = page.locator(f"#message-{reply.pk}")
     expect(article).to_contain_text("We have two beds from Friday.")
-    expect(article.locator("blockquote")).to_contain_text("Who has two beds free?")
+    expect(article.locator("blockquote")).to_contain_text("Alice wrote: Who has two beds free?")
+    expect(article.locator(".disc-body > p")).to_have_text("We have two beds from Friday.")
     expect(article.get_by_role("link", name="In reply to Alice")).to_have_attribute(
         "href", f"#message-{first.pk}"
     )
