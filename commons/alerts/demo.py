@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commons.alerts import services
-from commons.alerts.models import Alert, AlertSubscription, RightOfReply
+from commons.alerts.models import Alert, AlertEvent, AlertSubscription, RightOfReply
 from commons.core.services import without_emails
 
 LANTERN = "example-lantern-outreach-demo"
@@ -140,9 +140,10 @@ def _load() -> int:
         if row["state"] == "retracted":
             services.retract_alert(alert=alert, reason=row["reason"], by=people["alice"])
         if row["state"] == "expired":
+            # As `commons alerts expire` would, for this alert only.
             past = timezone.now() - datetime.timedelta(days=1)
-            Alert.objects.filter(pk=alert.pk).update(expires_at=past)
-            services.expire_alerts()
+            Alert.objects.filter(pk=alert.pk).update(expires_at=past, status=Alert.Status.EXPIRED)
+            AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.EXPIRED)
         if "reply" in row:
             reply = RightOfReply.objects.create(
                 actor_name=row["actor_name"],

@@ -11,19 +11,19 @@ from commons.conftest import make_user
 
 
 def verified_organisation(slug: str, *, country: str = "TH") -> Organisation:
+    found = Organisation.objects.filter(slug=slug).first()
+    if found is not None:
+        return found
     verifier = User.objects.filter(is_staff=True).first() or make_user(
         f"verifier-{slug}@example.org"
     )
-    organisation, _created = Organisation.objects.get_or_create(
+    return Organisation.objects.create(
         slug=slug,
-        defaults={
-            "name": slug.replace("-", " ").title(),
-            "country": country,
-            "verified_at": timezone.now(),
-            "verified_by": verifier,
-        },
+        name=slug.replace("-", " ").title(),
+        country=country,
+        verified_at=timezone.now(),
+        verified_by=verifier,
     )
-    return organisation
 
 
 def verified_member(email: str, slug: str, *, role: str = "member") -> User:
