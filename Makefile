@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/test
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-journeys bench-surveys bench-library bench-weight messages clean
+.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-journeys bench-surveys bench-library bench-newsletter bench-weight messages clean
 
 ## demo: set up everything and run the platform with demo data on http://127.0.0.1:8000
 demo: install
@@ -63,6 +63,9 @@ bench-surveys: install
 
 bench-library: install postgres
 	$(VENV)/bin/python bench/library.py --postgres $(TEST_DATABASE_URL:/test=/bench_library)
+
+bench-newsletter: install postgres
+	$(VENV)/bin/python bench/newsletter.py --postgres $(TEST_DATABASE_URL:/test=/bench_newsletter)
 
 bench-weight: install
 	$(VENV)/bin/python bench/page_weight.py

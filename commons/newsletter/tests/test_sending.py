@@ -129,6 +129,54 @@ def test_it_sends_html_with_inline_styles_a_text_part_and_unsubscribe_headers(is
     assert delivery.message_id == sending.message_id(issue, reader)
 
 
+def test_it_renders_a_copy_once_for_readers_of_the_same_entries_each_with_their_links(
+    issue, db, monkeypatch
+):
+    readers = [subscriber(f"same{n}@example.net") for n in range(3)]
+    french = subscriber("fr@example.net", language="fr", topics=["forced-labour"])
+    renders = []
+    real_render = sending._render
+
+    def counting_render(issue, language, items):
+        renders.append((language, tuple(item.pk for item in items)))
+        return real_render(issue, language, items)
+
+    monkeypatch.setattr(sending, "_render", counting_render)
+    mail.outbox.clear()
+    sending.queue_issue(issue)
+    sending.send_issue(issue, rate_per_second=0)
+    assert len(renders) == 2  # the three English readers share one rendering
+    assert {language for language, _items in renders} == {"en", "fr"}
+    by_address = {message.to[0]: message for message in mail.outbox}
+    tokens = {reader.email: services.token_for(reader) for reader in [*readers, french]}
+    for address, token in tokens.items():
+        message = by_address[address]
+        html = message.alternatives[0][0]
+        for part in (message.body, html):
+            assert services.link("manage", token) in part
+            assert services.link("unsubscribe", token) in part
+            assert sending._TOKEN_PLACEHOLDER not in part
+            others = [other for email, other in tokens.items() if email != address]
+            assert not any(other in part for other in others)
+        assert message.extra_headers["List-Unsubscribe"] == (
+            f"<{services.link('unsubscribe', token)}>"
+        )
+    assert "Rapport du terrain" in by_address["fr@example.net"].body
+    assert "Rapport du terrain" not in by_address["same0@example.net"].body
+
+
+def test_it_records_each_delivery_sent_once_with_its_message_id(issue, db):
+    readers = [subscriber(f"r{n}@example.net") for n in range(4)]
+    sending.queue_issue(issue)
+    sending.send_issue(issue, rate_per_second=0)
+    for reader in readers:
+        delivery = Delivery.objects.get(subscriber=reader)
+        assert delivery.status == Delivery.Status.SENT
+        assert delivery.sent_at is not None
+        assert delivery.attempts == 1
+        assert delivery.message_id == sending.message_id(issue, reader)
+
+
 def test_it_skips_an_address_unsubscribed_or_suppressed_after_queuing(issue, db):
     stays = subscriber("stays@example.net")
     leaves = subscriber("leaves@example.net")
