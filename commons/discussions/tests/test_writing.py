@@ -236,3 +236,23 @@ def test_flagging_makes_one_open_flag_per_person(alice, bob, members_thread):
     assert (flag.reporter, flag.reason, flag.status) == (bob, "spam", "open")
     response = client_for(bob).post(url, {"reason": "nonsense"})
     assert response.status_code == 200 and Flag.objects.count() == 1
+
+
+def test_a_held_reply_is_shown_to_its_author_only(bob, alice, members_thread):
+    bob.date_joined = timezone.now()
+    bob.save()
+    reply = services.post_reply(author=bob, thread=members_thread, body="My first reply")
+    assert reply.status == Message.Status.HELD
+    members_thread.refresh_from_db()
+    assert members_thread.reply_count == 0
+    mine = client_for(bob).get(members_thread.get_absolute_url()).content.decode()
+    assert "My first reply" in mine and "Waiting for a moderator" in mine
+    theirs = client_for(alice).get(members_thread.get_absolute_url()).content.decode()
+    assert "My first reply" not in theirs and "hidden by a moderator" not in theirs
+
+
+def test_the_signed_out_are_asked_to_sign_in_to_reply(public_thread):
+    page = client_for(None).get(public_thread.get_absolute_url()).content.decode()
+    assert "Sign in to reply" in page and "Post the reply" not in page
+    url = reverse("discussions:reply", args=[public_thread.pk])
+    assert client_for(None).post(url, {"body": "x"})["Location"].startswith("/accounts/login/")

@@ -91,6 +91,7 @@ def new_thread(request, slug: str):
 def reply(request, pk: int):
     """GET: the reply form (``?quote=<message>`` starts it with a quote of that message);
     POST: post the reply."""
+    _signed_in(request)
     found = queries.get_thread_for_user(request, pk)
     user = request.user
     if not rules.can_write(user):
