@@ -174,14 +174,26 @@ def edit_message(request, pk: int):
         request.POST or None, initial={"body": message.body}, note_required=as_moderator
     )
     if request.method == "POST" and form.is_valid():
-        services.edit_message(
-            message=message,
-            editor=user,
-            body=form.cleaned_data["body"],
-            note=form.cleaned_data.get("note", ""),
-        )
-        messages.success(request, _("The message is saved."))
-        return redirect(message.get_absolute_url())
+        body = form.cleaned_data["body"]
+        if as_moderator:
+            # the moderators' edit: audited, open flags resolved, the author told
+            from commons.discussions import moderation
+
+            try:
+                moderation.edit_message(
+                    message=message,
+                    moderator=user,
+                    body=body,
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except moderation.ModerationError as refused:
+                form.add_error(None, str(refused))
+        else:
+            services.edit_message(message=message, editor=user, body=body)
+        if not form.errors:
+            messages.success(request, _("The message is saved."))
+            return redirect(message.get_absolute_url())
     labelled_thread = queries.get_thread_for_user(request, message.thread_id)
     context = {
         "message": message,
