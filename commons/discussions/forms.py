@@ -121,7 +121,19 @@ class ThreadForm(MessageForm):
         return title
 
     def clean_tags(self):
-        return parse_tags(self.cleaned_data.get("tags", ""))
+        typed = self.cleaned_data.get("tags", "")
+        unusable = [
+            part.strip() for part in typed.split(",") if part.strip() and not parse_tags(part)
+        ]
+        if unusable:
+            raise forms.ValidationError(
+                _(
+                    "Tags are short names in Latin letters and digits (they are part of "
+                    "addresses); these have none: %(tags)s."
+                )
+                % {"tags": ", ".join(unusable)}
+            )
+        return parse_tags(typed)
 
 
 class ReplyForm(MessageForm):

@@ -256,3 +256,11 @@ def test_the_signed_out_are_asked_to_sign_in_to_reply(public_thread):
     assert "Sign in to reply" in page and "Post the reply" not in page
     url = reverse("discussions:reply", args=[public_thread.pk])
     assert client_for(None).post(url, {"body": "x"})["Location"].startswith("/accounts/login/")
+
+
+def test_a_tag_without_latin_letters_is_refused_with_the_text_kept(bob, members):
+    response = _new(client_for(bob), tags="shelter, ที่พัก", body="Beds wanted")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "these have none: ที่พัก" in page and "Beds wanted" in page
+    assert not Thread.objects.exists()
