@@ -214,6 +214,19 @@ def test_it_hides_a_whole_thread_from_everyone_but_moderators(thread, bob, moder
     assert client_for(moderator).get(thread.get_absolute_url()).status_code == 200
     moderation.set_thread_visible(thread=thread, moderator=moderator, visible=True)
     assert client_for(bob).get(thread.get_absolute_url()).status_code == 200
+    events = _events(AuditEvent.Action.DISCUSSION_THREAD_MODERATED, thread)
+    assert sorted((e.data["action"], e.data["reason"]) for e in events) == [
+        ("hide", "Doxxing"),
+        ("unhide", ""),
+    ]
+
+
+def test_it_shows_a_thread_held_for_review_only_by_approving_its_message(bob, public, moderator):
+    held = factories.thread(bob, public, "New here", held=True)
+    with pytest.raises(moderation.ModerationError):
+        moderation.set_thread_visible(thread=held, moderator=moderator, visible=True)
+    held.refresh_from_db()
+    assert not held.is_visible
 
 
 def test_it_dismisses_a_flag_for_moderators_only(spam, carol, bob, moderator):
