@@ -59,3 +59,13 @@ def test_it_audits_a_refused_look_at_the_list(dave):
 
 def test_it_refuses_other_methods(vera):
     assert client_for(vera).post(reverse("alerts:list")).status_code == 405
+
+
+def test_it_audits_the_authors_and_the_moderators_lists(vera, moderator, submitted):
+    client_for(vera).get(reverse("alerts:mine"))
+    client_for(moderator).get(reverse("alerts:queue"))
+    reads = AuditEvent.objects.filter(action=AuditEvent.Action.SENSITIVE_READ).order_by("id")
+    assert [(e.actor, e.data["via"], e.data["ids"]) for e in reads] == [
+        (vera, "mine", [submitted.pk]),
+        (moderator, "queue", [submitted.pk]),
+    ]

@@ -28,7 +28,11 @@ def _moderator(request) -> None:
 @login_required
 def queue(request):
     _moderator(request)
-    return render(request, "alerts/queue.html", {"queue": list(queries.review_queue())})
+    waiting = list(queries.review_queue())
+    services.record_list_read(
+        request=request, filters=queries.AlertFilters(), alerts=waiting, via="queue"
+    )
+    return render(request, "alerts/queue.html", {"queue": waiting})
 
 
 @private

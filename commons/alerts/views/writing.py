@@ -75,13 +75,15 @@ def edit(request, pk: int):
 @require_GET
 @login_required
 def mine(request):
+    alerts = list(queries.alerts_of(request.user))
+    if alerts:
+        services.record_list_read(
+            request=request, filters=queries.AlertFilters(), alerts=alerts, via="mine"
+        )
     return render(
         request,
         "alerts/mine.html",
-        {
-            "alerts": queries.alerts_of(request.user),
-            "can_write": rules.can_write_alert(request.user),
-        },
+        {"alerts": alerts, "can_write": rules.can_write_alert(request.user)},
     )
 
 
