@@ -2,11 +2,10 @@
 people, some replies quoting an earlier message and mentioning someone.
 
 Every thread and message was written for this demo; each title ends with "(demo)" and
-every row is flagged ``is_demo``. Messages go through the same services as on the site
-(a new demo account's first messages wait for a moderator: the demo moderator approves
-them, as on the site), then are dated over the past days so the listings read like real
-ones. Nobody is e-mailed. A thread whose title exists is left as it is, so the loader is
-safe to run again.
+every row is flagged ``is_demo``. Messages are written published and dated over the past
+days, so the listings read like real ones; their mentions are found and shown by the
+same services as on the site. Nobody is notified or e-mailed. A thread whose title
+exists is left as it is, so the loader is safe to run again.
 """
 
 from __future__ import annotations
@@ -113,7 +112,6 @@ def _load() -> int:
     from commons.core.demo import PEOPLE
 
     people = {p.key: User.objects.filter(email=p.email).first() for p in PEOPLE}
-    moderator = people.get("mona")
     categories = _categories()
     handles = {
         key: services.participant_for(user).handle
@@ -129,35 +127,33 @@ def _load() -> int:
         author = people.get(row["author"])
         if title in existing or author is None or row["category"] not in categories:
             continue
+        start = now - datetime.timedelta(days=row["days_ago"])
         with transaction.atomic():
-            thread = services.start_thread(
-                author=author,
+            thread = Thread.objects.create(
                 category=categories[row["category"]],
                 title=title,
-                body=row["body"].format(**mentions),
+                author=author,
                 tags=row["tags"],
-                organisation=_organisation_of(author),
+                is_visible=True,
+                last_activity_at=start,
+                reply_count=len(row["replies"]),
                 is_demo=True,
             )
-            written = [thread.messages.get()]
-            _approve(written[0], moderator)
-            start = now - datetime.timedelta(days=row["days_ago"])
-            _date(written[0], start)
+            written = [_message(thread, author, row["body"].format(**mentions), start)]
             for number, (key, body, quoted) in enumerate(row["replies"], start=1):
-                message = services.post_reply(
-                    author=people[key],
-                    thread=thread,
-                    body=body.format(**mentions),
-                    quotes=written[quoted] if quoted is not None else None,
-                    organisation=_organisation_of(people[key]),
-                    is_demo=True,
+                written.append(
+                    _message(
+                        thread,
+                        people[key],
+                        body.format(**mentions),
+                        start + datetime.timedelta(hours=3 * number),
+                        quotes=written[quoted] if quoted is not None else None,
+                    )
                 )
-                _approve(message, moderator)
-                _date(message, start + datetime.timedelta(hours=3 * number))
-                written.append(message)
-            last = max(m.published_at for m in Message.objects.filter(thread=thread))
             Thread.objects.filter(pk=thread.pk).update(
-                created_at=start, last_activity_at=last, updated_at=last
+                created_at=start,
+                last_activity_at=written[-1].published_at,
+                updated_at=written[-1].published_at,
             )
         added += 1
     return added
@@ -190,16 +186,22 @@ def _organisation_of(user):
     return membership.organisation if membership else None
 
 
-def _approve(message: Message, moderator) -> None:
-    """A new demo account's message waits for a moderator: the demo moderator approves
-    it, as on the site."""
-    if message.status == Message.Status.HELD:
-        services.publish_message(message)
-
-
-def _date(message: Message, when: datetime.datetime) -> None:
-    """Spread the demo over the past days (and out of the spam window)."""
-    Message.objects.filter(pk=message.pk).update(
-        created_at=when, published_at=when, updated_at=when
+def _message(thread: Thread, author, body: str, when: datetime.datetime, quotes=None) -> Message:
+    """A published demo message, its mentions found and shown as on the site. Written
+    directly rather than through ``services.publish_message``: the demo notifies nobody
+    (not even on the platform) and is dated in the past."""
+    mentioned = services.mentioned_people(body, thread)
+    message = Message.objects.create(
+        thread=thread,
+        author=author,
+        organisation=_organisation_of(author),
+        body=body,
+        body_html=services.render_body(body, mentioned),
+        quotes=quotes,
+        status=Message.Status.PUBLISHED,
+        published_at=when,
+        is_demo=True,
     )
-    message.created_at = message.published_at = when
+    message.mentions.set(mentioned)
+    Message.objects.filter(pk=message.pk).update(created_at=when, updated_at=when)
+    return message
