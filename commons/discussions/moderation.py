@@ -47,8 +47,9 @@ def _record(message: Message, moderator, action: str, *, request=None, **data) -
     return resolved
 
 
-def _tell_author(message: Message) -> None:
-    if message.author_id is not None and message.author.is_active:
+def _tell_author(message: Message, moderator) -> None:
+    """Notify the author after commit (not a moderator acting on their own message)."""
+    if message.author_id not in {None, moderator.pk} and message.author.is_active:
         transaction.on_commit(lambda: notifications.notify_moderation(message))
 
 
@@ -64,7 +65,7 @@ def approve_message(*, message: Message, moderator, request=None) -> Message:
         raise ModerationError(_("Only a message waiting for a moderator can be approved."))
     services.publish_message(message)
     _record(message, moderator, "approve", request=request)
-    _tell_author(message)
+    _tell_author(message, moderator)
     return message
 
 
@@ -82,7 +83,7 @@ def hide_message(*, message: Message, moderator, reason: str, request=None) -> M
     message.moderation_note = reason.strip()[:300]
     message.save(update_fields=["status", "moderation_note", "updated_at"])
     _record(message, moderator, "hide", request=request, reason=message.moderation_note)
-    _tell_author(message)
+    _tell_author(message, moderator)
     return message
 
 
@@ -128,7 +129,7 @@ def edit_message(*, message: Message, moderator, body: str, note: str, request=N
         message.edit_note = note
         message.save(update_fields=["edit_note", "updated_at"])
     _record(message, moderator, "edit", request=request, note=note)
-    _tell_author(message)
+    _tell_author(message, moderator)
     return message
 
 
@@ -154,7 +155,7 @@ def delete_message(*, message: Message, moderator, reason: str, request=None) ->
         reason=message.moderation_note,
         previous_status=previous,
     )
-    _tell_author(message)
+    _tell_author(message, moderator)
     return message
 
 

@@ -279,3 +279,17 @@ def test_it_links_moderators_to_the_tools_from_the_thread(spam, bob, moderator):
     assert reverse("discussions:moderate_thread", kwargs={"pk": spam.thread_id}) in page
     page = client_for(bob).get(spam.thread.get_absolute_url()).content.decode()
     assert reverse("discussions:moderate_message", kwargs={"pk": spam.pk}) not in page
+
+
+def test_it_does_not_notify_a_moderator_of_their_own_edit(
+    public, moderator, django_capture_on_commit_callbacks
+):
+    thread = factories.thread(moderator, public, "House rules")
+    message = factories.first_message(thread)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.edit_message(
+            message=message, moderator=moderator, body="House rules, v2", note="Typo"
+        )
+    assert not Notification.objects.filter(user=moderator).exists()
+    message.refresh_from_db()
+    assert message.edit_note == "Typo"
