@@ -48,6 +48,15 @@ def _prepare(alert: Alert) -> None:
 
 
 def _log(alert: Alert, kind: str, by=None, text: str = "") -> AlertEvent:
+    """Keep a change in the alert's history (shown on it) and in the audit log (which
+    names the alert by number only: the actor's name stays in the alert)."""
+    record_audit(
+        action=AuditEvent.Action.ALERT_CHANGED,
+        actor=by,
+        target=alert,
+        target_label=f"alert {alert.pk}",
+        data={"change": kind},
+    )
     return AlertEvent.objects.create(alert=alert, kind=kind, by=by, text=text)
 
 

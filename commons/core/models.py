@@ -65,6 +65,7 @@ class AuditEvent(models.Model):
             _("Discussion thread locked, moved or hidden"),
         )
         DISCUSSION_FLAG_DISMISSED = "discussions.flag_dismissed", _("Discussion flag dismissed")
+        ALERT_CHANGED = "alerts.changed", _("Recruitment-fraud alert written, reviewed or changed")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from commons.core.errors import deny
 from commons.core.queries import json_list_has
 from commons.discussions import rules
-from commons.discussions.models import Attachment, Category, Message, Participant, ReadMark, Thread
+from commons.discussions.models import (
+    Attachment,
+    Category,
+    Message,
+    Notification,
+    Participant,
+    ReadMark,
+    Thread,
+)
 
 # The curated categories' names in every interface language (the database holds the
 # English ones); a category added later is shown by its stored name.
@@ -222,3 +230,10 @@ def people_to_mention(user, thread: Thread | None, q: str, *, limit: int = 10) -
             | Q(user__is_staff=True)
         )
     return list(found.distinct().order_by("handle")[:limit])
+
+
+def unread_notifications(user) -> int:
+    """How many of the person's notifications they have not read (0 when signed out)."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

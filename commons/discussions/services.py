@@ -2,16 +2,32 @@
 (the one place a message becomes visible, whether at once or after a moderator's review).
 Starting threads, replying and editing are added below by the writing views' services."""
 
+import datetime
 import hashlib
+import re
 import secrets
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.text import slugify
 
 from commons.core.services import unique_slug
-from commons.discussions.models import Message, Participant, Thread
+from commons.discussions import rules
+from commons.discussions.models import (
+    Attachment,
+    Flag,
+    Message,
+    Notification,
+    Participant,
+    ReadMark,
+    Thread,
+    Watch,
+)
+from commons.lib.text import render_markdown
 
 # Handles that would read as roles or collide with page names.
 RESERVED_HANDLES = frozenset({"all", "everyone", "here", "moderators", "staff", "admin"})
@@ -89,17 +105,6 @@ def publish_message(message: Message) -> Message:
 # --- Writing: threads, replies, edits, watches, read marks, flags ----------------------------
 # (below: the writing views' services)
 
-import datetime  # noqa: E402
-import re  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-
-from django.core.files.base import ContentFile  # noqa: E402
-from django.db import IntegrityError  # noqa: E402
-from django.utils.text import slugify  # noqa: E402
-
-from commons.discussions import rules  # noqa: E402
-from commons.discussions.models import Attachment, Flag, ReadMark, Watch  # noqa: E402
-from commons.lib.text import render_markdown  # noqa: E402
 
 MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9][A-Za-z0-9_-]{0,39})")
 MAX_TAGS = 8
@@ -310,13 +315,17 @@ def set_watch(*, user, thread: Thread, level: str) -> Watch | None:
 
 
 def mark_read(*, user, thread: Thread, at: datetime.datetime | None = None) -> None:
-    """The person has read the thread up to now.
+    """The person has read the thread up to now, and the notifications it held for them.
 
-    Side effects: creates or moves forward their ``ReadMark``.
+    Side effects: creates or moves forward their ``ReadMark``; their unread notifications
+    of the thread's messages become read (a digest leaves them out).
     """
     if not user.is_authenticated:
         return
     at = at or timezone.now()
+    Notification.objects.filter(
+        user=user, message__thread=thread, read_at__isnull=True, created_at__lte=at
+    ).update(read_at=at)
     updated = ReadMark.objects.filter(user=user, thread=thread, read_at__lt=at).update(read_at=at)
     if not updated and not ReadMark.objects.filter(user=user, thread=thread).exists():
         try:

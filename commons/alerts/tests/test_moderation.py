@@ -7,6 +7,7 @@ from django.urls import reverse
 from commons.alerts.models import Alert, AlertEvent
 from commons.alerts.tests.conftest import make_alert
 from commons.conftest import client_for
+from commons.core.models import AuditEvent
 
 NEW = reverse("alerts:new")
 FORM = {
@@ -97,6 +98,13 @@ def test_it_is_reviewed_then_published_with_its_review_date(
     assert "Reviewed and published" in page  # the history
     # published: no longer the author's to edit
     assert author.get(reverse("alerts:edit", kwargs={"pk": alert.pk})).status_code == 403
+    # every step is in the audit log, which names the alert by number only
+    logged = AuditEvent.objects.filter(action=AuditEvent.Action.ALERT_CHANGED, target_id=alert.pk)
+    assert [(e.actor, e.data["change"]) for e in logged.order_by("pk")][-1] == (
+        moderator,
+        "published",
+    )
+    assert not logged.filter(target_label__icontains="Mekong").exists()
 
 
 def test_a_refused_alert_goes_back_to_its_author_who_sends_it_again(

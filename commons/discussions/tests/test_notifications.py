@@ -196,3 +196,18 @@ def test_it_refuses_an_unknown_email_choice(alice):
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert Participant.objects.get(user=alice).email == Participant.Email.DAILY
+
+
+def test_opening_the_thread_reads_its_notifications_and_the_index_counts_the_rest(
+    alice, bob, public, django_capture_on_commit_callbacks
+):
+    first = factories.thread(alice, public, "Port inspections")
+    other = factories.thread(alice, public, "Shelter beds")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.message(bob, first, "Seen at Ranong too.")
+        factories.message(bob, other, "We have two free.")
+    reader = client_for(alice)
+    assert "2 new" in reader.get(reverse("discussions:index")).content.decode()
+    reader.get(first.get_absolute_url())
+    assert Notification.objects.filter(user=alice, read_at__isnull=True).count() == 1
+    assert "1 new" in reader.get(reverse("discussions:index")).content.decode()

@@ -65,6 +65,7 @@ def index(request):
         and Category.objects.filter(audience=Category.Audience.MEMBERS).exists(),
         "can_write": rules.can_write(user),
         "can_moderate": rules.can_moderate(user),
+        "unread_notifications": queries.unread_notifications(user),
     }
     return render(request, "discussions/index.html", context)
 
