@@ -1,4 +1,3 @@
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from commons.core.models import TimeStampedModel
 from commons.directory.vocabularies import OrganisationType
 from commons.lib.geo import COUNTRY_CHOICES
 from commons.lib.timezones import validate_time_zone
+from commons.lib.tokens import hash_token
 
 
 class UserManager(BaseUserManager):
@@ -177,10 +177,6 @@ class Membership(TimeStampedModel):
         return f"{self.user} @ {self.organisation} ({self.role}, {self.status})"
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 class Invitation(TimeStampedModel):
     """An e-mailed invitation to join an organisation; only the token's hash is kept."""
 
@@ -210,7 +206,7 @@ class Invitation(TimeStampedModel):
 
     @staticmethod
     def hash_token(raw: str) -> str:
-        return _hash(raw)
+        return hash_token(raw)
 
     @property
     def is_open(self) -> bool:
@@ -245,4 +241,4 @@ class ApiToken(TimeStampedModel):
 
     @staticmethod
     def hash_key(raw: str) -> str:
-        return _hash(raw)
+        return hash_token(raw)

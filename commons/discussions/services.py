@@ -3,7 +3,6 @@
 Starting threads, replying and editing are added below by the writing views' services."""
 
 import datetime
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 from commons.core.services import unique_slug
@@ -28,25 +26,20 @@ from commons.discussions.models import (
     Watch,
 )
 from commons.lib.text import render_markdown
+from commons.lib.tokens import derived_token, hash_token
 
 # Handles that would read as roles or collide with page names.
 RESERVED_HANDLES = frozenset({"all", "everyone", "here", "moderators", "staff", "admin"})
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def token_for(participant: Participant) -> str:
     """The token of a participant's one-click unsubscribe link, derived from the secret
     key so that the database holds only its hash."""
-    return salted_hmac(
-        "commons.discussions.unsubscribe", participant.token_salt, algorithm="sha256"
-    ).hexdigest()
+    return derived_token("commons.discussions.unsubscribe", participant.token_salt)
 
 
 def participant_for_token(raw: str) -> Participant | None:
-    return Participant.objects.filter(token_hash=_hash(raw)).select_related("user").first()
+    return Participant.objects.filter(token_hash=hash_token(raw)).select_related("user").first()
 
 
 def participant_for(user) -> Participant:
@@ -71,7 +64,7 @@ def participant_for(user) -> Participant:
         ),
         token_salt=secrets.token_hex(16),
     )
-    participant.token_hash = _hash(token_for(participant))
+    participant.token_hash = hash_token(token_for(participant))
     participant.save()
     return participant
 

@@ -6,7 +6,6 @@ Times are stored in UTC; ``Event.time_zone`` is where the event happens and is s
 next to the viewer's own time zone.
 """
 
-import hashlib
 import secrets
 import zoneinfo
 
@@ -19,10 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from commons.core.models import TimeStampedModel
 from commons.lib.geo import COUNTRY_CHOICES, Region
 from commons.lib.timezones import validate_time_zone
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+from commons.lib.tokens import hash_token
 
 
 class Theme(models.Model):

@@ -22,9 +22,9 @@ from commons.events.models import (
     Registration,
     Speaker,
     Theme,
-    hash_token,
 )
 from commons.lib.geo import Region
+from commons.lib.tokens import hash_token
 
 # --- Events ---------------------------------------------------------------------------
 

@@ -2,16 +2,15 @@
 suppressing addresses that bounce or complain."""
 
 import datetime
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from commons.core.services import queue_templated_email
+from commons.lib.tokens import derived_token, hash_token
 from commons.newsletter.models import Subscriber
 
 # No second e-mail about a subscription within this time, however often it is asked for:
@@ -25,26 +24,20 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _hash(raw_token: str) -> str:
-    return hashlib.sha256(raw_token.encode()).hexdigest()
-
-
 def token_for(subscriber: Subscriber) -> str:
     """The token of a subscriber's confirm, manage and unsubscribe links. Derived from
     the secret key, so that each issue's sender can put it in the e-mail without the
     database holding it; changing SECRET_KEY invalidates every link already sent."""
-    return salted_hmac(
-        "commons.newsletter.token", subscriber.token_salt, algorithm="sha256"
-    ).hexdigest()
+    return derived_token("commons.newsletter.token", subscriber.token_salt)
 
 
 def _new_token(subscriber: Subscriber) -> None:
     subscriber.token_salt = secrets.token_hex(16)
-    subscriber.token_hash = _hash(token_for(subscriber))
+    subscriber.token_hash = hash_token(token_for(subscriber))
 
 
 def subscriber_for_token(raw_token: str) -> Subscriber | None:
-    return Subscriber.objects.filter(token_hash=_hash(raw_token)).first()
+    return Subscriber.objects.filter(token_hash=hash_token(raw_token)).first()
 
 
 def link(name: str, raw_token: str) -> str:
