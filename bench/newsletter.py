@@ -10,13 +10,16 @@ PostgreSQL database made and dropped for the run. For each database, in a new pr
 
 1. **build and queue**: ``issues.propose_items`` and ``sending.queue_issue`` for every
    confirmed subscriber, timed; ``--runs`` times, the deliveries deleted between runs.
-2. **send**: ``sending.send_pending`` (its default batch) repeated until ``--send``
+2. **send**: (a) ``sending.send_pending`` (its default batch) repeated until ``--send``
    deliveries are handled, through Django's SMTP backend to a local aiosmtpd server in a
-   thread that counts and discards messages, without pacing (rate 0); ``--runs`` times,
-   each on the next deliveries of the queue. The resident memory is read after the first
-   1,000 messages and at the end of each run; one more run, not timed, traces Python
-   allocations (tracemalloc) at the same points.
-3. **comparisons**, on the same server: Django's ``send_mass_mail`` of as many
+   process of its own that counts and discards messages, without pacing (rate 0);
+   ``--runs`` times, each on the next deliveries of the queue. The resident memory is
+   read after the first 1,000 messages and at the end of each run; one more run, not
+   timed, traces Python allocations (tracemalloc) at the same points. (b) Two spawned
+   worker processes send the same issue at once, each until nothing is left to claim,
+   on the next ``--send`` deliveries (the rest parked under a foreign lease); then
+   every delivery is checked to have been sent exactly once (database and sink).
+3. **comparisons**, to the same server: Django's ``send_mass_mail`` of as many
    pre-rendered plain-text messages (one subscriber's text part), and the same number of
    this issue's multipart messages built beforehand and handed over with one
    ``send_messages`` call: what the SMTP hand-off alone costs.
@@ -33,9 +36,11 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import multiprocessing
 import os
 import platform
 import random
+import re
 import shlex
 import signal
 import socket
@@ -59,6 +64,7 @@ DEFAULT_POSTGRES = "postgres://postgres:postgres@127.0.0.1:5432/bench_newsletter
 TARGET_QUEUE_S = 60.0
 TARGET_RATE = 200.0
 EARLY = 1_000  # messages after which memory is read a first time
+PARALLEL = 2  # worker processes sending one issue at once (step 2b)
 LANGUAGE_WEIGHTS = {
     "en": 30,
     "th": 12,
@@ -206,16 +212,26 @@ education livelihood family village province ministry network coalition"""
 WORDS = WORDS_TEXT.split()
 
 
-class Sink:
-    """An SMTP server's handler that counts messages and keeps none."""
+MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 
-    def __init__(self):
-        self.count = 0
-        self.bytes = 0
+
+class Sink:
+    """An SMTP server's handler that counts messages and keeps none: the counts live in
+    shared memory, for the process that measures to read; a Message-ID seen before (with
+    the same recipients) counts as a duplicate."""
+
+    def __init__(self, count, size, duplicates):
+        self.count, self.size, self.duplicates = count, size, duplicates
+        self.seen: set = set()
 
     async def handle_DATA(self, server, session, envelope):
-        self.count += 1
-        self.bytes += len(envelope.content)
+        found = MESSAGE_ID.search(envelope.content[:8192])
+        key = (found.group(1) if found else None, tuple(envelope.rcpt_tos))
+        if found and key in self.seen:
+            self.duplicates.value += 1
+        self.seen.add(key)
+        self.size.value += len(envelope.content)
+        self.count.value += 1  # last: a reader that sees the count sees the rest
         return "250 OK"
 
 
@@ -225,11 +241,112 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def measure(spec: dict) -> dict:
+def sink_process(port, ready, stop, count, size, duplicates) -> None:
+    """The SMTP sink's own process: aiosmtpd on the loopback until ``stop`` is set."""
     from aiosmtpd.controller import Controller
+
+    controller = Controller(Sink(count, size, duplicates), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    port.value = controller.port
+    ready.set()
+    stop.wait()
+    controller.stop()
+
+
+class SinkProcess:
+    """Starts ``sink_process`` (spawned, so it shares nothing with the senders) and reads
+    its counters."""
+
+    def __init__(self, context):
+        self.count, self.size = context.RawValue("q", 0), context.RawValue("q", 0)
+        self.duplicates, self.port = context.RawValue("q", 0), context.RawValue("i", 0)
+        ready, self.stop_event = context.Event(), context.Event()
+        self.process = context.Process(
+            target=sink_process,
+            args=(self.port, ready, self.stop_event, self.count, self.size, self.duplicates),
+            name="smtp-sink",
+        )
+        self.process.start()
+        if not ready.wait(60):
+            raise SystemExit("the SMTP sink did not start")
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.process.join(30)
+
+
+def use_sink(settings, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.NEWSLETTER_RATE_PER_SECOND = 0
+
+
+def sender_process(issue_pk: int, port: int, ready, go, results) -> None:
+    """One of the parallel workers of step 2b, in a spawned process with its own Django
+    and database connection: ``send_pending`` until nothing is left to claim."""
+    import django
+
+    django.setup()
     from django.conf import settings
-    from django.core.mail import get_connection, send_mass_mail
     from django.db import connection
+    from django.db.models import Q
+    from django.utils import timezone, translation
+
+    from commons.newsletter import issues, sending
+    from commons.newsletter.models import Delivery, Issue
+
+    translation.activate("en")
+    use_sink(settings, port)
+    issue = Issue.objects.get(pk=issue_pk)
+    # warm-up without sending: imports, templates, the inliner
+    sent = Delivery.objects.filter(issue=issue, status="sent").select_related("subscriber")[0]
+    sending.build_message(
+        issue,
+        sent.subscriber,
+        issues.items_for(issue, sent.subscriber, items=issues.issue_items(issue)),
+    )
+    ready.put(os.getpid())
+    go.wait()
+    # what is still claimable, as ``sending._claim`` sees it
+    expired = timezone.now() - sending.LEASE
+    claimable = Delivery.objects.filter(
+        Q(status="queued", claimed_at__isnull=True)
+        | Q(status__in=["queued", "sending"], claimed_at__lt=expired),
+        issue=issue,
+    )
+    started, handled, batches, early_stops = time.perf_counter(), 0, 0, 0
+    error = None
+    try:
+        while True:
+            # the deployment's loop (scheduling.run): send_pending until it returns 0
+            while done := sending.send_pending(issue, rate_per_second=0):
+                handled += done
+                batches += 1
+            # send_pending also returns 0 when another worker took the candidates it
+            # had read first: counted, and the loop goes on while anything is claimable
+            if not claimable.exists():
+                break
+            early_stops += 1
+    except Exception as exc:  # reported, the parent prints it
+        error = f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - started
+    connection.close()
+    results.put(
+        {
+            "pid": os.getpid(),
+            "handled": handled,
+            "batches": batches,
+            "early_stops": early_stops,
+            "seconds": seconds,
+            "memory": resident_mib(),
+            "error": error,
+        }
+    )
+
+
+def measure(spec: dict) -> dict:
     from django.utils import timezone, translation
 
     from commons.newsletter import issues, sending
@@ -271,20 +388,33 @@ def measure(spec: dict) -> dict:
     output["nothing_for"] = empty
 
     # 2. Send, through Django's SMTP backend to a local server.
-    say("send")
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.NEWSLETTER_RATE_PER_SECOND = 0
+    say("send, one worker")
+    context = multiprocessing.get_context("spawn")
+    sink = SinkProcess(context)
+    try:
+        output.update(send_and_compare(spec, issue, items, entries, sink, context))
+    finally:
+        sink.stop()
+    return output
+
+
+def send_and_compare(spec, issue, items, entries, sink, context) -> dict:
+    from django.conf import settings
+    from django.core.mail import get_connection, send_mass_mail
+    from django.db import connection
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from commons.newsletter import issues, sending
+    from commons.newsletter.models import Delivery
+
+    output: dict = {}
+    use_sink(settings, sink.port.value)
 
     def send_sample(traced: bool = False) -> dict:
         # tracing slows Python down several times: a smaller sample shows the same trend
         wanted = min(spec["send"], 4 * EARLY) if traced else spec["send"]
-        messages_before, handled = sink.count, 0
+        messages_before, handled = sink.count.value, 0
         early = None
         if traced:
             tracemalloc.start()
@@ -302,10 +432,10 @@ def measure(spec: dict) -> dict:
                 if not done:
                     break
                 handled += done
-                if early is None and sink.count - messages_before >= EARLY:
+                if early is None and sink.count.value - messages_before >= EARLY:
                     early = (
                         tracemalloc.get_traced_memory()[0] if traced else resident_mib(),
-                        sink.count - messages_before,
+                        sink.count.value - messages_before,
                     )
             seconds = time.perf_counter() - started
         end_memory = tracemalloc.get_traced_memory()[0] if traced else resident_mib()
@@ -313,7 +443,7 @@ def measure(spec: dict) -> dict:
         if traced:
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-        sent = sink.count - messages_before
+        sent = sink.count.value - messages_before
         return {
             "handled": handled,
             "sent": sent,
@@ -327,7 +457,62 @@ def measure(spec: dict) -> dict:
     sending.send_pending(issue, batch=20, rate_per_second=0)  # warm-up: templates, imports
     output["send"] = [send_sample() for _run in range(spec["runs"])]
     output["traced"] = send_sample(traced=True)
-    output["mean_size"] = sink.bytes / sink.count
+    output["mean_size"] = sink.size.value / sink.count.value
+
+    # 2b. Two worker processes send the same issue at once, each until nothing is left to
+    # claim. The queue beyond the next --send deliveries is parked under a lease of
+    # nobody's (as if another worker held it), so "nothing left" comes after --send.
+    say("send, two workers")
+    output["parallel"] = []
+    for _run in range(spec["runs"]):
+        queued = Delivery.objects.filter(issue=issue, status="queued")
+        mine = list(queued.order_by("pk").values_list("pk", flat=True)[: spec["send"]])
+        queued.exclude(pk__in=mine).update(claim="parked", claimed_at=timezone.now())
+        messages_before, duplicates_before = sink.count.value, sink.duplicates.value
+        connection.close()  # nothing held open while the children work
+        ready, results, go = context.Queue(), context.Queue(), context.Event()
+        children = [
+            context.Process(
+                target=sender_process,
+                args=(issue.pk, sink.port.value, ready, go, results),
+                name=f"sender-{n}",
+            )
+            for n in range(PARALLEL)
+        ]
+        for child in children:
+            child.start()
+        for _child in children:
+            ready.get(timeout=300)
+        before = timezone.now()
+        started = time.perf_counter()
+        go.set()
+        workers = [results.get(timeout=3600) for _child in children]
+        seconds = time.perf_counter() - started
+        for child in children:
+            child.join(60)
+        sent = sink.count.value - messages_before
+        states = Delivery.objects.filter(pk__in=mine).aggregate(
+            sent=Count("pk", filter=Q(status="sent")),
+            skipped=Count("pk", filter=Q(status="skipped")),
+            other=Count("pk", filter=~Q(status__in=["sent", "skipped"])),
+            twice=Count("pk", filter=Q(status="sent", attempts__gt=1)),
+        )
+        # nothing outside this run's deliveries was touched
+        states["outside"] = (
+            Delivery.objects.filter(issue=issue, sent_at__gte=before).exclude(pk__in=mine).count()
+        )
+        Delivery.objects.filter(issue=issue, claim="parked").update(claim="", claimed_at=None)
+        output["parallel"].append(
+            {
+                "deliveries": len(mine),
+                "sent": sent,
+                "seconds": seconds,
+                "rate": sent / seconds,
+                "duplicates": sink.duplicates.value - duplicates_before,
+                "states": states,
+                "workers": workers,
+            }
+        )
 
     # 3. Comparisons on the same server.
     say("comparisons")
@@ -361,7 +546,6 @@ def measure(spec: dict) -> dict:
     output["multipart_rate"] = multipart
     output["comparison_messages"] = n
     output["plain_size"] = len(sample.message().as_bytes()) - len(sample.alternatives[0][0])
-    controller.stop()
     return output
 
 
@@ -432,10 +616,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.subscribers < 1_000 or not 1 <= args.runs <= 10:
         parser.error("--subscribers must be >= 1000 and --runs 1-10")
-    if not EARLY < args.send <= args.subscribers // (args.runs + 2):
+    if not EARLY < args.send <= args.subscribers // (2 * args.runs + 2):
         parser.error(
             f"--send must be more than {EARLY} and leave enough queued deliveries for "
-            "--runs + 1 send runs and the warm-up (at most subscribers / (runs + 2))"
+            "2 x --runs + 1 send runs and the warm-up (at most subscribers / (2 x runs + 2))"
         )
     if args.postgres:
         parts = urllib.parse.urlsplit(args.postgres)
@@ -474,7 +658,8 @@ def report(args, ctx: dict) -> None:
         rate = statistics.median(run["rate"] for run in sends)
         first = sends[0]
         print(
-            f"send (send_pending, SMTP to a local aiosmtpd sink, no pacing): "
+            f"send (a), one worker process (send_pending, SMTP to a local aiosmtpd sink in "
+            f"its own process, no pacing): "
             f"{first['handled']:,} deliveries a run ({first['sent']:,} messages, the rest "
             f"skipped), {first['queries']:,} SQL statements; mean message "
             f"{result['mean_size'] / 1024:.1f} KiB"
@@ -498,6 +683,45 @@ def report(args, ctx: dict) -> None:
             f"allocations start {mib(start)}, after {early_n or '?'} "
             f"messages {mib(early)}, end {mib(end)}, peak {mib(traced['peak'] / 2**20)}"
         )
+        parallel = result["parallel"]
+        prate = statistics.median(run["rate"] for run in parallel)
+        print(
+            f"send (b), {PARALLEL} worker processes sending the same issue at once, each "
+            f"send_pending until nothing is left to claim: {parallel[0]['deliveries']:,} "
+            f"deliveries a run ({parallel[0]['sent']:,} messages)"
+        )
+        print(
+            f"  median {prate:,.0f} messages/s of {len(parallel)} runs ("
+            + ", ".join(f"{run['rate']:,.0f}" for run in parallel)
+            + f") — {'PASS' if prate >= TARGET_RATE else 'FAIL'} (target >= {TARGET_RATE:.0f}/s)"
+        )
+        exact = True
+        for number, run in enumerate(parallel, 1):
+            states = run["states"]
+            errors = [w["error"] for w in run["workers"] if w["error"]]
+            ok = (
+                run["sent"] == states["sent"]
+                and run["duplicates"] == 0
+                and states["twice"] == states["other"] == states["outside"] == 0
+                and not errors
+            )
+            exact = exact and ok
+            split = " + ".join(
+                f"{w['handled']:,} in {w['batches']} batches ({w['seconds']:.1f} s, "
+                f"{mib(w['memory'])}, send_pending returned 0 with deliveries still "
+                f"claimable {w['early_stops']}x)"
+                for w in run["workers"]
+            )
+            print(
+                f"  run {number}: sink accepted {run['sent']:,}, deliveries marked sent "
+                f"{states['sent']:,}, skipped {states['skipped']:,}, left in another state "
+                f"{states['other']:,}, sent with more than one attempt {states['twice']:,}, "
+                f"duplicate Message-IDs at the sink {run['duplicates']:,}, deliveries outside "
+                f"the run sent {states['outside']:,} — "
+                f"{'exactly once' if ok else 'NOT exactly once'}"
+                f"; workers: {split}" + (f"; errors: {errors}" if errors else "")
+            )
+        print(f"  exactly-once check: {'PASS' if exact else 'FAIL'}")
         mass = statistics.median(result["mass_rate"])
         multipart = statistics.median(result["multipart_rate"])
         print(
@@ -515,9 +739,15 @@ def report(args, ctx: dict) -> None:
         "\nbuild and queue: from propose_items until queue_issue returns, deliveries of "
         "the previous run deleted first. send: from the first send_pending until "
         "--send deliveries are handled, each run on the next ones of the queue; rate = "
-        "messages the SMTP server accepted / seconds. The SMTP server runs in a thread "
-        "of the same process, so its work is in every rate, ours and the comparisons'; "
-        "the ratios are what to follow over time."
+        "messages the SMTP server accepted / seconds. The SMTP server (aiosmtpd, counting "
+        "and discarding) runs in a process of its own, spawned, on this machine's CPUs as "
+        "the senders: its parsing competes for the CPUs, not for the sender's GIL. "
+        f"send (b): {PARALLEL} spawned processes, each with its own Django and database "
+        "connection, started together once both are ready; the time runs until both "
+        "find nothing left to claim; the rest of the queue is parked under a foreign lease "
+        "during the run and released after it. Exactly once: the sink's count equals the "
+        "deliveries marked sent, no sink Message-ID repeated, every one sent at its first "
+        "attempt, none left queued or sending."
     )
 
 
