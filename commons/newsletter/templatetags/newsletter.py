@@ -50,3 +50,9 @@ def entry_audience(item) -> str:
         names = ", ".join(str(labels.get(code, code)) for code in item.regions)
         parts.append(_("Regions: %(names)s") % {"names": names})
     return " · ".join(parts) or _("For every subscriber")
+
+
+@register.filter
+def one_paragraph(text: str) -> str:
+    """``text`` on one line, for an indented entry of the plain-text issue."""
+    return " ".join(str(text).split())

@@ -94,3 +94,14 @@ def test_entries_added_by_the_editor_go_to_the_end_of_their_section(week):
     assert titles(issues.issue_items(week))[1:3] == ["Second news", "First news"]
     issues.move_item(first, up=False)  # already last of its section: nothing moves
     assert titles(issues.issue_items(week))[1:3] == ["Second news", "First news"]
+
+
+def test_the_plain_text_copy_keeps_each_summary_on_one_indented_line(week):
+    from commons.newsletter import sending
+
+    issues.add_item(
+        week, section=Section.EVENTS, title="Long event", summary="First part.\n\nSecond part."
+    )
+    reader = subscriber("text@example.net")
+    message = sending.build_message(week, reader, issues.items_for(week, reader))
+    assert "\n  First part. Second part.\n" in message.body
