@@ -153,27 +153,34 @@ def build_message(
     return message
 
 
+def _candidates(issue: Issue, claimable: Q, batch: int) -> list[int]:
+    """The first ``batch`` deliveries of ``issue`` that look free to claim."""
+    return list(
+        Delivery.objects.filter(claimable, issue=issue)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+
+
 def _claim(issue: Issue, batch: int, now: datetime.datetime) -> str | None:
-    """Claim up to ``batch`` deliveries for this run; returns the claim token."""
+    """Claim up to ``batch`` deliveries for this run; returns the claim token, or None
+    when nothing is left to claim."""
     expired = now - LEASE
     free = Q(status=Delivery.Status.QUEUED) & (
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=expired)
     )
     # a delivery left "sending" by a dead worker: sent again (docstring, step 4)
     stuck = Q(status=Delivery.Status.SENDING, claimed_at__lt=expired)
-    candidates = list(
-        Delivery.objects.filter(free | stuck, issue=issue)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:batch]
-    )
-    if not candidates:
-        return None
     token = secrets.token_hex(16)
-    # conditional: a delivery another worker claimed in between no longer matches
-    taken = Delivery.objects.filter(free | stuck, pk__in=candidates).update(
-        claim=token, claimed_at=now, status=Delivery.Status.QUEUED
-    )
-    return token if taken else None
+    while candidates := _candidates(issue, free | stuck, batch):
+        # conditional: a delivery another worker claimed in between no longer matches
+        taken = Delivery.objects.filter(free | stuck, pk__in=candidates).update(
+            claim=token, claimed_at=now, status=Delivery.Status.QUEUED
+        )
+        if taken:
+            return token
+        # another worker claimed all of these first: the next look finds others
+    return None
 
 
 def _pace(started: float, sent: int, rate: int) -> None:

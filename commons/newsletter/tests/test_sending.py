@@ -308,3 +308,26 @@ class DyingBackend(_Locmem):
 class RefusingBackend(_Locmem):
     def send_messages(self, messages):
         raise OSError("refused by the server")
+
+
+def test_a_worker_that_loses_a_claim_race_claims_the_next_deliveries(issue, db, monkeypatch):
+    """Another worker claims the very deliveries this one just read: this one must go on
+    with the next ones, not stop as if nothing were left."""
+    for n in range(4):
+        subscriber(f"race{n}@example.net")
+    sending.queue_issue(issue)
+    looked = sending._candidates
+    raced = []
+
+    def racing(*args, **kwargs):
+        found = looked(*args, **kwargs)
+        if not raced:
+            raced.extend(found)
+            Delivery.objects.filter(pk__in=found).update(claim="other", claimed_at=timezone.now())
+        return found
+
+    monkeypatch.setattr(sending, "_candidates", racing)
+    assert sending.send_pending(issue, batch=2, rate_per_second=0) == 2
+    mine = Delivery.objects.exclude(pk__in=raced)
+    assert sorted(mine.values_list("status", flat=True)) == ["sent", "sent"]
+    assert set(Delivery.objects.filter(pk__in=raced).values_list("claim", flat=True)) == {"other"}
