@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 + f", {counts['posts']} news posts, field reports and opportunities"
                 + f", {counts['newsletter_issues']} newsletter issues (one in the archive)"
                 + f", {counts['discussion_threads']} discussion threads"
+                + f", {counts['alerts']} recruitment-fraud alerts (verified members only)"
                 + f", {counts['library']} library works in several languages."
             )
         )
