@@ -1142,6 +1142,18 @@ def postgres_admin(url: str, statement: str) -> None:
         raise SystemExit(f"PostgreSQL at {parts.hostname or 'socket'}: {error}") from error
 
 
+@contextlib.contextmanager
+def fresh_postgres(url: str):
+    """An empty PostgreSQL database at ``url`` for the block, dropped after it (and
+    before, if a crashed run left it): its name must say it is a benchmark's."""
+    postgres_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    postgres_admin(url, "CREATE DATABASE {}")
+    try:
+        yield url
+    finally:
+        postgres_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
 # Datasette ---------------------------------------------------------------------------------
 
 
@@ -1560,17 +1572,13 @@ def main(argv: list[str] | None = None) -> int:
                 stop_server(server)
         if args.postgres:
             print("\nsearching with our code on PostgreSQL", flush=True)
-            postgres_admin(args.postgres, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            postgres_admin(args.postgres, "CREATE DATABASE {}")
-            try:
+            with fresh_postgres(args.postgres):
                 result = run_worker("measure", "postgres", spec, var_dir, args.postgres)
                 if not args.no_http:
                     print("\nsearching through our API on PostgreSQL (gunicorn)", flush=True)
                     ctx["api"]["PostgreSQL"] = measure_api(
                         "PostgreSQL", args.postgres, var_dir, args, queries
                     )
-            finally:
-                postgres_admin(args.postgres, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
             print(f"  loaded in {result['load_seconds']:5.1f} s", flush=True)
             if result["counts"] != ctx["counts"]:
                 print(f"  row counts differ from SQLite's: {result['counts']}", flush=True)

@@ -54,7 +54,12 @@ if str(ROOT) not in sys.path:
 
 from tqdm import tqdm  # noqa: E402
 
-from bench.directory_search import percentile, postgres_admin, resident_mib, worker_env  # noqa: E402
+from bench.directory_search import (  # noqa: E402
+    fresh_postgres,
+    percentile,
+    resident_mib,
+    worker_env,
+)
 
 progress = functools.partial(tqdm, disable=None, mininterval=0.5)
 
@@ -711,16 +716,12 @@ def main(argv: list[str] | None = None) -> int:
         ctx["engines"]["SQLite"] = run_worker("measure", spec, var_dir, f"sqlite:///{sqlite_path}")
         if args.postgres:
             print("\ngenerating the same data in PostgreSQL", flush=True)
-            postgres_admin(args.postgres, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            postgres_admin(args.postgres, "CREATE DATABASE {}")
-            try:
+            with fresh_postgres(args.postgres):
                 generated = run_worker("generate", spec, var_dir, args.postgres)
                 if generated["planted"] != spec["planted"]:
                     print("  the data differs from SQLite's", flush=True)
                 print("\nsearching on PostgreSQL", flush=True)
                 ctx["engines"]["PostgreSQL"] = run_worker("measure", spec, var_dir, args.postgres)
-            finally:
-                postgres_admin(args.postgres, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
     ctx["versions"] = ", ".join(
         [
             f"Python {platform.python_version()}",

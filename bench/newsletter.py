@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.directory_search import postgres_admin, resident_mib, worker_env  # noqa: E402
+from bench.directory_search import fresh_postgres, resident_mib, worker_env  # noqa: E402
 
 DEFAULT_POSTGRES = "postgres://postgres:postgres@127.0.0.1:5432/bench_newsletter"
 TARGET_QUEUE_S = 60.0
@@ -777,12 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.postgres:
             print("\nPostgreSQL", flush=True)
-            postgres_admin(args.postgres, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            postgres_admin(args.postgres, "CREATE DATABASE {}")
-            try:
+            with fresh_postgres(args.postgres):
                 ctx["engines"]["PostgreSQL"] = run_worker("postgres", spec, var_dir, args.postgres)
-            finally:
-                postgres_admin(args.postgres, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
     ctx["versions"] = ", ".join(
         [
             f"Python {platform.python_version()}",
