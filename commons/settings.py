@@ -317,6 +317,9 @@ if ANYMAIL_ESP:
         ANYMAIL[ANYMAIL_SIGNING_KEY_SETTINGS[ANYMAIL_ESP]] = _anymail_signing_key
 # How many newsletter messages a worker hands to the mail server per second (0: no limit).
 NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20, minimum=0)
+# Addresses one IP address may ask to subscribe in an hour: the public form must not
+# become a way to send confirmation e-mails to many strangers.
+NEWSLETTER_SUBSCRIPTIONS_PER_HOUR = env_int("NEWSLETTER_SUBSCRIPTIONS_PER_HOUR", 10, minimum=1)
 # How long a published recruitment-fraud alert stays current before it must be renewed,
 # and how many right-of-reply statements one address may send in an hour.
 ALERTS_VALID_DAYS = env_int("ALERTS_VALID_DAYS", 365, minimum=1)

@@ -54,6 +54,16 @@ def unsubscribe_headers(subscriber: Subscriber, raw_token: str) -> dict[str, str
     }
 
 
+def too_many_from(ip: str | None, *, now: datetime.datetime | None = None) -> bool:
+    """Whether ``ip`` asked to subscribe ``NEWSLETTER_SUBSCRIPTIONS_PER_HOUR`` addresses
+    or more in the last hour (counted in the database, so across processes)."""
+    if not ip:
+        return False
+    since = (now or timezone.now()) - datetime.timedelta(hours=1)
+    asked = Subscriber.objects.filter(subscribe_ip=ip, subscribed_at__gte=since).count()
+    return asked >= settings.NEWSLETTER_SUBSCRIPTIONS_PER_HOUR
+
+
 def _mail(subscriber: Subscriber, template: str, *, now: datetime.datetime) -> None:
     """E-mail the subscriber about their subscription, at most once per RESEND_AFTER."""
     sent = subscriber.confirmation_sent_at

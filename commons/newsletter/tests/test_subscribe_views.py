@@ -121,3 +121,23 @@ def test_it_links_a_member_s_own_address_to_the_account_yet_asks_to_confirm(
     assert (mine.email, mine.user, mine.status) == ("bob@example.org", bob, "pending")
     assert (other.email, other.user) == ("reader@example.net", None)
     assert sorted(m.to[0] for m in mail.outbox) == ["bob@example.org", "reader@example.net"]
+
+
+def test_it_asks_one_connection_asking_for_many_addresses_to_wait(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_SUBSCRIPTIONS_PER_HOUR = 2
+    form = client_for(None)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            assert form.post(URL, {**FORM, "email": f"a{n}@example.net"}).status_code == 200
+        refused = form.post(URL, {**FORM, "email": "a2@example.net"})
+    assert refused.status_code == 429
+    assert "try again later" in refused.text
+    assert 'value="a2@example.net"' in refused.text  # what was typed is kept
+    assert not Subscriber.objects.filter(email="a2@example.net").exists()
+    assert sorted(m.to[0] for m in mail.outbox) == ["a0@example.net", "a1@example.net"]
+    # another connection is not held back
+    elsewhere = client_for(None)
+    answer = elsewhere.post(URL, {**FORM, "email": "b@example.net"}, REMOTE_ADDR="198.51.100.7")
+    assert answer.status_code == 200

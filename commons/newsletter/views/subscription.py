@@ -42,6 +42,15 @@ def subscribe(request):
     post = request.method == "POST"
     form = SubscribeForm(request.POST if post else None, initial=initial)
     if post and form.is_valid():
+        if services.too_many_from(client_ip(request)):
+            form.add_error(
+                None,
+                _(
+                    "Many subscriptions were asked from your connection in the last hour. "
+                    "Please try again later."
+                ),
+            )
+            return render(request, "newsletter/subscribe.html", {"form": form}, status=429)
         services.subscribe(
             email=form.cleaned_data["email"],
             preferences=form.preferences(),
