@@ -37,10 +37,11 @@ def _editor(request) -> None:
         deny(request, reason="newsletter issues are for editors")
 
 
-def _draft(request, pk: int) -> Issue:
-    """An issue the editor may still change: a draft. A scheduled or sent one is 409."""
+def _draft(request, pk: int, *, changing: bool = True) -> Issue:
+    """An issue for the editors; when ``changing`` it, it must still be a draft (a
+    scheduled or sent one sends the editor back to its page with the reason)."""
     issue = queries.get_issue_for_editor(request, pk)
-    if issue.status != Issue.Status.DRAFT:
+    if changing and issue.status != Issue.Status.DRAFT:
         messages.error(request, _("Only a draft can be changed. Unschedule it first."))
         raise _Locked(issue)
     return issue
@@ -126,10 +127,8 @@ def _proposed_message(count: int) -> str:
 @_drafts_only
 def issue_edit(request, pk: int):
     """The issue's page: its text, its entries by section, and how it goes out."""
-    issue = queries.get_issue_for_editor(request, pk)
+    issue = _draft(request, pk, changing=request.method == "POST")
     draft = issue.status == Issue.Status.DRAFT
-    if request.method == "POST":
-        issue = _draft(request, pk)
     posted = request.method == "POST"
     form = IssueForm(request.POST if posted else None, instance=issue)
     if posted and form.is_valid():
@@ -192,7 +191,7 @@ def issue_delete(request, pk: int):
 @_drafts_only
 def entry_new(request, pk: int):
     """An entry the editor writes: a notice, a link to somewhere else."""
-    issue = (_draft if request.method == "POST" else queries.get_issue_for_editor)(request, pk)
+    issue = _draft(request, pk, changing=request.method == "POST")
     posted = request.method == "POST"
     form = EntryForm(request.POST if posted else None, instance=IssueItem(issue=issue))
     if posted and form.is_valid():
@@ -208,7 +207,7 @@ def entry_new(request, pk: int):
 @login_required
 @_drafts_only
 def entry_edit(request, pk: int, item: int):
-    issue = (_draft if request.method == "POST" else queries.get_issue_for_editor)(request, pk)
+    issue = _draft(request, pk, changing=request.method == "POST")
     entry = _entry(issue, item)
     posted = request.method == "POST"
     form = EntryForm(request.POST if posted else None, instance=entry)
