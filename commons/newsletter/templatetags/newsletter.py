@@ -36,18 +36,19 @@ def entry_audience(item) -> str:
     """Who receives an entry, for the editor: its languages, topics and regions."""
     from commons.lib.geo import Region
     from commons.lib.languages import language_name
+    from commons.lib.lists import join_list
     from commons.library.topics import topic_label
 
     parts = []
     if item.languages:
-        names = ", ".join(language_name(code) for code in item.languages)
+        names = join_list(language_name(code) for code in item.languages)
         parts.append(_("Languages: %(names)s") % {"names": names})
     if item.topics:
-        names = ", ".join(topic_label(code) for code in item.topics)
+        names = join_list(topic_label(code) for code in item.topics)
         parts.append(_("Topics: %(names)s") % {"names": names})
     if item.regions:
         labels = dict(Region.choices)
-        names = ", ".join(str(labels.get(code, code)) for code in item.regions)
+        names = join_list(labels.get(code, code) for code in item.regions)
         parts.append(_("Regions: %(names)s") % {"names": names})
     return " · ".join(parts) or _("For every subscriber")
 
