@@ -60,3 +60,27 @@ def test_the_sign_in_page_speaks_every_language_of_the_region(db, code):
         sign_in = translation.gettext("Sign In")
     assert sign_in != "Sign In"
     assert sign_in in page
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("km-KH,km;q=0.9,en;q=0.5", "km"),
+        ("ar-EG,ar;q=0.9", "ar"),
+        ("my", "my"),
+        ("fr-CA", "fr"),
+        ("es-419,es;q=0.9", "es"),
+        ("de-DE,th;q=0.8", "th"),  # the first language the interface speaks
+        ("de-DE", "en"),
+    ],
+)
+def test_a_first_visit_speaks_the_browsers_preferred_language(db, accept, expected):
+    page = client_for(None).get(reverse("home"), HTTP_ACCEPT_LANGUAGE=accept)
+    assert f'<html lang="{expected}"' in page.content.decode()
+
+
+def test_a_chosen_language_wins_over_the_browsers_preference(db):
+    client = client_for(None)
+    client.post(reverse("accounts:switch_language"), {"language": "vi"})
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ar")
+    assert '<html lang="vi"' in page.content.decode()
