@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 from commons.directory.vocabularies import OrganisationType
@@ -139,8 +140,8 @@ class Membership(TimeStampedModel):
         ADMIN = "admin", _("Organisation admin")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for approval")
-        ACTIVE = "active", _("Active")
+        PENDING = "pending", pgettext_lazy("membership status", "Waiting for approval")
+        ACTIVE = "active", pgettext_lazy("membership status", "Active")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

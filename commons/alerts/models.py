@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 
@@ -18,7 +19,7 @@ class ActorKind(models.TextChoices):
     EMPLOYER = "employer", _("Employer")
     BROKER = "broker", _("Individual broker")
     ONLINE = "online", _("Online advertiser")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("kind of actor", "Other")
 
 
 class Pattern(models.TextChoices):
@@ -34,7 +35,7 @@ class Pattern(models.TextChoices):
     SEXUAL = "sexual-exploitation", _("Lure into sexual exploitation")
     WAGES = "wage-theft", _("Withheld or unpaid wages")
     CONFINEMENT = "confinement", _("Restriction of movement or confinement")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("fraud pattern", "Other")
 
 
 class SourceKind(models.TextChoices):
@@ -49,12 +50,12 @@ class SourceKind(models.TextChoices):
 
 class Alert(TimeStampedModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Waiting for review")
-        PUBLISHED = "published", _("Published")
-        REJECTED = "rejected", _("Not published")
-        RETRACTED = "retracted", _("Retracted")
-        EXPIRED = "expired", _("Expired")
+        DRAFT = "draft", pgettext_lazy("alert status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("alert status", "Waiting for review")
+        PUBLISHED = "published", pgettext_lazy("alert status", "Published")
+        REJECTED = "rejected", pgettext_lazy("alert status", "Not published")
+        RETRACTED = "retracted", pgettext_lazy("alert status", "Retracted")
+        EXPIRED = "expired", pgettext_lazy("alert status", "Expired")
 
     # Statuses every reader of alerts sees; the others are the author's and moderators'.
     READABLE = (Status.PUBLISHED, Status.RETRACTED, Status.EXPIRED)
@@ -163,14 +164,14 @@ class AlertEvent(models.Model):
     """One line of an alert's history, shown on its page: kept, never edited."""
 
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted for review")
-        PUBLISHED = "published", _("Reviewed and published")
-        REJECTED = "rejected", _("Not published")
-        CORRECTED = "corrected", _("Correction")
-        RETRACTED = "retracted", _("Retracted")
-        RENEWED = "renewed", _("Renewed")
-        EXPIRED = "expired", _("Expired")
-        REPLY = "reply", _("Right of reply attached")
+        SUBMITTED = "submitted", pgettext_lazy("alert history", "Submitted for review")
+        PUBLISHED = "published", pgettext_lazy("alert history", "Reviewed and published")
+        REJECTED = "rejected", pgettext_lazy("alert history", "Not published")
+        CORRECTED = "corrected", pgettext_lazy("alert history", "Correction")
+        RETRACTED = "retracted", pgettext_lazy("alert history", "Retracted")
+        RENEWED = "renewed", pgettext_lazy("alert history", "Renewed")
+        EXPIRED = "expired", pgettext_lazy("alert history", "Expired")
+        REPLY = "reply", pgettext_lazy("alert history", "Right of reply attached")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=16, choices=Kind.choices)
@@ -199,9 +200,12 @@ class RightOfReply(TimeStampedModel):
     attaches it to the alert it answers, which then shows it, or dismisses it."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("Waiting for a moderator")
-        ATTACHED = "attached", _("Attached to an alert")
-        DISMISSED = "dismissed", _("Dismissed")
+        NEW = "new", pgettext_lazy("right-of-reply statement status", "Waiting for a moderator")
+        ATTACHED = (
+            "attached",
+            pgettext_lazy("right-of-reply statement status", "Attached to an alert"),
+        )
+        DISMISSED = "dismissed", pgettext_lazy("right-of-reply statement status", "Dismissed")
 
     name = models.CharField(_("your name"), max_length=200)
     represents = models.CharField(_("organisation or person you speak for"), max_length=300)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -107,10 +108,10 @@ class Progress(TimeStampedModel):
     """How far a long-running job has come; the page that started it polls this row."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        QUEUED = "queued", pgettext_lazy("background task status", "Queued")
+        RUNNING = "running", pgettext_lazy("background task status", "Running")
+        DONE = "done", pgettext_lazy("background task status", "Done")
+        FAILED = "failed", pgettext_lazy("background task status", "Failed")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

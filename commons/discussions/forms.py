@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.accounts.models import Membership, Organisation
 from commons.discussions.models import Flag, Message
@@ -43,7 +44,9 @@ class MessageForm(forms.Form):
     """The shared part: the text, the organisation it is written for, the files."""
 
     body = forms.CharField(
-        label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+        label=pgettext_lazy("discussion message", "Message"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     organisation = forms.ModelChoiceField(
         label=_("Writing for"),
@@ -142,7 +145,9 @@ class ReplyForm(MessageForm):
 
 class EditForm(forms.Form):
     body = forms.CharField(
-        label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+        label=pgettext_lazy("discussion message", "Message"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
     )
     note = forms.CharField(
         label=_("Why you edited it"),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 
@@ -80,10 +81,10 @@ class Message(TimeStampedModel):
     """The first message of a thread or a reply to it."""
 
     class Status(models.TextChoices):
-        PUBLISHED = "published", _("Published")
-        HELD = "held", _("Waiting for a moderator")
-        HIDDEN = "hidden", _("Hidden by a moderator")
-        DELETED = "deleted", _("Deleted")
+        PUBLISHED = "published", pgettext_lazy("discussion message status", "Published")
+        HELD = "held", pgettext_lazy("discussion message status", "Waiting for a moderator")
+        HIDDEN = "hidden", pgettext_lazy("discussion message status", "Hidden by a moderator")
+        DELETED = "deleted", pgettext_lazy("discussion message status", "Deleted")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
@@ -102,7 +103,7 @@ class Message(TimeStampedModel):
         related_name="+",
     )
     body = models.TextField(
-        _("message"),
+        pgettext_lazy("discussion message", "message"),
         max_length=20000,
         help_text=_("Markdown: **bold**, *italic*, lists, links, > quotes; @name to mention."),
     )
@@ -133,8 +134,8 @@ class Message(TimeStampedModel):
 
     class Meta:
         ordering = ["thread", "created_at", "pk"]
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
+        verbose_name = pgettext_lazy("discussion message", "message")
+        verbose_name_plural = pgettext_lazy("discussion message", "messages")
         indexes = [models.Index(fields=["thread", "status", "created_at"])]
 
     def __str__(self):
@@ -177,9 +178,18 @@ class Flag(TimeStampedModel):
         OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Waiting for a moderator")
-        ACTED = "acted", _("A moderator acted on it")
-        DISMISSED = "dismissed", _("Dismissed")
+        OPEN = (
+            "open",
+            pgettext_lazy("status of a flag on a discussion message", "Waiting for a moderator"),
+        )
+        ACTED = (
+            "acted",
+            pgettext_lazy("status of a flag on a discussion message", "A moderator acted on it"),
+        )
+        DISMISSED = (
+            "dismissed",
+            pgettext_lazy("status of a flag on a discussion message", "Dismissed"),
+        )
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="flags")
     reporter = models.ForeignKey(

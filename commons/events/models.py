@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 from commons.lib.geo import COUNTRY_CHOICES, Region
@@ -79,9 +80,9 @@ class Event(TimeStampedModel):
         CONFERENCE = "conference", _("Conference")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFT = "draft", pgettext_lazy("event status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("event status", "Published")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
     class Registration(models.TextChoices):
         OPEN = "open", _("Members and guests register here")
@@ -210,7 +211,7 @@ class Speaker(models.Model):
     class Role(models.TextChoices):
         SPEAKER = "speaker", _("Speaker")
         PANELIST = "panelist", _("Panelist")
-        MODERATOR = "moderator", _("Moderator")
+        MODERATOR = "moderator", pgettext_lazy("role in an event session", "Moderator")
         FACILITATOR = "facilitator", _("Facilitator")
         INTERPRETER = "interpreter", _("Interpreter")
 
@@ -302,10 +303,13 @@ class Registration(TimeStampedModel):
     """
 
     class Status(models.TextChoices):
-        UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
-        CONFIRMED = "confirmed", _("Registered")
-        WAITLISTED = "waitlisted", _("On the waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+        UNCONFIRMED = (
+            "unconfirmed",
+            pgettext_lazy("event registration status", "Waiting for e-mail confirmation"),
+        )
+        CONFIRMED = "confirmed", pgettext_lazy("event registration status", "Registered")
+        WAITLISTED = "waitlisted", pgettext_lazy("event registration status", "On the waiting list")
+        CANCELLED = "cancelled", pgettext_lazy("event registration status", "Cancelled")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
@@ -453,10 +457,10 @@ class Commitment(TimeStampedModel):
     """An organisation's promise to act on a recommendation, followed up with updates."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in-progress", _("In progress")
-        DONE = "done", _("Done")
-        STOPPED = "stopped", _("Stopped")
+        PLANNED = "planned", pgettext_lazy("commitment status", "Planned")
+        IN_PROGRESS = "in-progress", pgettext_lazy("commitment status", "In progress")
+        DONE = "done", pgettext_lazy("commitment status", "Done")
+        STOPPED = "stopped", pgettext_lazy("commitment status", "Stopped")
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="commitments"

@@ -9,6 +9,7 @@ sees releases (aggregate tables with noise).
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 from commons.journeys.vocabularies import AgeBand, RecruiterRelation, Sector, Sex
@@ -171,8 +172,8 @@ class Release(TimeStampedModel):
     afterwards (docs/privacy.md). Public pages, the API and exports read releases only."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+        DRAFT = "draft", pgettext_lazy("journey release status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("journey release status", "Published")
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     epsilon = models.FloatField(help_text=_("The privacy-loss budget of the whole release."))

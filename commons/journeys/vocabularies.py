@@ -8,6 +8,7 @@ be renamed. Labels are translatable.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.directory.vocabularies import Exploitation, Sector
 
@@ -26,7 +27,7 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
     OTHER = "other", _("Other or gender non-conforming")
-    UNKNOWN = "unknown", _("Unknown")
+    UNKNOWN = "unknown", pgettext_lazy("sex", "Unknown")
 
 
 class AgeBand(models.TextChoices):
@@ -43,7 +44,7 @@ class AgeBand(models.TextChoices):
     AGE_48_PLUS = "48+", _("48 and over")
     CHILD = "child", _("Child (age unknown)")
     ADULT = "adult", _("Adult (age unknown)")
-    UNKNOWN = "unknown", _("Unknown")
+    UNKNOWN = "unknown", pgettext_lazy("age band", "Unknown")
 
 
 CHILD_BANDS = frozenset({AgeBand.AGE_0_8, AgeBand.AGE_9_17, AgeBand.CHILD})
@@ -88,4 +89,4 @@ class RecruiterRelation(models.TextChoices):
     FRIEND = "friend", _("Friend or acquaintance")
     FAMILY = "family", _("Family member")
     OTHER = "other", _("Other (agent, employer, stranger …)")
-    UNKNOWN = "unknown", _("Unknown")
+    UNKNOWN = "unknown", pgettext_lazy("recruiter's relation to the person", "Unknown")

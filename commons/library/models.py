@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 
@@ -129,9 +130,9 @@ class Resource(TimeStampedModel):
     """
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Waiting for review")
-        APPROVED = "approved", _("Published")
-        REJECTED = "rejected", _("Rejected")
+        SUBMITTED = "submitted", pgettext_lazy("library resource status", "Waiting for review")
+        APPROVED = "approved", pgettext_lazy("library resource status", "Published")
+        REJECTED = "rejected", pgettext_lazy("library resource status", "Rejected")
 
     class Extraction(models.TextChoices):
         NONE = "none", _("No file")

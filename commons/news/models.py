@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 
@@ -24,9 +25,9 @@ class Post(TimeStampedModel):
         FELLOWSHIP = "fellowship", _("Fellowship")
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Waiting for an editor")
-        PUBLISHED = "published", _("Published")
-        REJECTED = "rejected", _("Not published")
+        SUBMITTED = "submitted", pgettext_lazy("news post status", "Waiting for an editor")
+        PUBLISHED = "published", pgettext_lazy("news post status", "Published")
+        REJECTED = "rejected", pgettext_lazy("news post status", "Not published")
 
     class Audience(models.TextChoices):
         PUBLIC = "public", _("Everyone")

@@ -6,17 +6,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 
 
 class Subscriber(TimeStampedModel):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for confirmation")
-        CONFIRMED = "confirmed", _("Subscribed")
-        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        PENDING = (
+            "pending",
+            pgettext_lazy("newsletter subscriber status", "Waiting for confirmation"),
+        )
+        CONFIRMED = "confirmed", pgettext_lazy("newsletter subscriber status", "Subscribed")
+        UNSUBSCRIBED = "unsubscribed", pgettext_lazy("newsletter subscriber status", "Unsubscribed")
         # the address bounced or its owner reported our mail as spam: never write again
-        SUPPRESSED = "suppressed", _("Suppressed")
+        SUPPRESSED = "suppressed", pgettext_lazy("newsletter subscriber status", "Suppressed")
 
     class Frequency(models.TextChoices):
         WEEKLY = "weekly", _("The weekly digest")
@@ -102,10 +106,10 @@ class Issue(TimeStampedModel):
     """One issue of the newsletter: an introduction and the posts of a period."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SCHEDULED = "scheduled", _("Scheduled")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        DRAFT = "draft", pgettext_lazy("newsletter issue status", "Draft")
+        SCHEDULED = "scheduled", pgettext_lazy("newsletter issue status", "Scheduled")
+        SENDING = "sending", pgettext_lazy("newsletter issue status", "Sending")
+        SENT = "sent", pgettext_lazy("newsletter issue status", "Sent")
 
     subject = models.CharField(_("subject"), max_length=200)
     introduction = models.TextField(
@@ -121,7 +125,7 @@ class Issue(TimeStampedModel):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("editor"),
+        verbose_name=pgettext_lazy("newsletter issue: the member who made it", "editor"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -210,11 +214,11 @@ class Delivery(models.Model):
     mail backend, so that a restarted send knows who already has theirs."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped")
+        QUEUED = "queued", pgettext_lazy("newsletter delivery status", "Queued")
+        SENDING = "sending", pgettext_lazy("newsletter delivery status", "Being sent")
+        SENT = "sent", pgettext_lazy("newsletter delivery status", "Sent")
+        FAILED = "failed", pgettext_lazy("newsletter delivery status", "Failed")
+        SKIPPED = "skipped", pgettext_lazy("newsletter delivery status", "Skipped")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")

@@ -12,6 +12,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 from commons.surveys.xlsform import Form, read_form
@@ -19,9 +20,9 @@ from commons.surveys.xlsform import Form, read_form
 
 class Survey(TimeStampedModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        DRAFT = "draft", pgettext_lazy("survey status", "Draft")
+        OPEN = "open", pgettext_lazy("survey status", "Open")
+        CLOSED = "closed", pgettext_lazy("survey status", "Closed")
 
     class Audience(models.TextChoices):
         LINK = "link", _("Anyone with the link")
@@ -94,8 +95,8 @@ def form_of(workbook: bytes) -> Form:
 
 class Response(TimeStampedModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        DRAFT = "draft", pgettext_lazy("survey response status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("survey response status", "Submitted")
 
     class Source(models.TextChoices):
         WEB = "web", _("Answered here")

@@ -4,6 +4,8 @@ Read from the syntax tree of each module of commons/ (not tests, not migrations)
 messages of django.contrib.messages, ValidationError and add_error, the text of an
 HttpResponse, form and model labels (label=, help_text=, verbose_name=…, a Meta's
 verbose_name) and the labels of TextChoices members must not be bare string literals.
+The labels of a Status carry a context naming the thing ("event status"): the same
+English word (Published, Cancelled) agrees with different nouns in other languages.
 """
 
 import ast
@@ -109,6 +111,12 @@ def _class_problems(cls: ast.ClassDef):
             # A member without a label gets one made from its name, in English.
             if not isinstance(value, ast.Tuple):
                 yield value, f"{cls.name}.{target} has no translated label"
+            elif cls.name == "Status" and name_of(getattr(value.elts[-1], "func", None)) in {
+                "_",
+                "gettext",
+                "gettext_lazy",
+            }:
+                yield value.elts[-1], f"{cls.name}.{target} has no context"
             elif (
                 len(value.elts) > 1
                 and is_text(value.elts[-1])
@@ -135,9 +143,10 @@ def untranslated(source: str) -> list[tuple[int, str, str]]:
 def test_it_finds_bare_strings_shown_to_readers():
     source = """
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("survey status", "Open")
     CLOSED = "closed", "Closed"
     HIDDEN = "hidden"
+    DRAFT = "draft", _("Draft")
 
 class Form(forms.Form):
     name = forms.CharField(label="Name", help_text=_("Your name"), max_length=3)
@@ -156,13 +165,14 @@ def view(request):
     assert untranslated(source) == [
         (4, "Status.CLOSED", "'Closed'"),
         (5, "Status.HIDDEN has no translated label", "'hidden'"),
-        (8, "label=", "'Name'"),
-        (9, "choices=", "'Bee'"),
-        (10, "error_messages=", "'Say'"),
-        (13, "Meta.verbose_name", "'form'"),
-        (17, "messages.error", "f'Could not save {x}.'"),
-        (18, "ValidationError", "'Too long'"),
-        (19, "HttpResponseBadRequest", "'Bad file'"),
+        (6, "Status.DRAFT has no context", "_('Draft')"),
+        (9, "label=", "'Name'"),
+        (10, "choices=", "'Bee'"),
+        (11, "error_messages=", "'Say'"),
+        (14, "Meta.verbose_name", "'form'"),
+        (18, "messages.error", "f'Could not save {x}.'"),
+        (19, "ValidationError", "'Too long'"),
+        (20, "HttpResponseBadRequest", "'Bad file'"),
     ]
 
 

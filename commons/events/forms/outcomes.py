@@ -7,7 +7,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from commons.core.forms import CountriesField
 from commons.events.models import Commitment, Priority, Recommendation, Theme
@@ -164,7 +164,7 @@ class RecommendationFilterForm(forms.Form):
         label=gettext_lazy("Taken up"),
         required=False,
         choices=[
-            ("", gettext_lazy("All")),
+            ("", pgettext_lazy("filter option: every recommendation", "All")),
             ("no", gettext_lazy("Nobody has taken these up yet")),
             ("yes", gettext_lazy("With a commitment")),
         ],
@@ -172,12 +172,22 @@ class RecommendationFilterForm(forms.Form):
 
     def __init__(self, *args, events=(), fields=None, **kwargs):
         super().__init__(*args, **kwargs)
-        anything = [("", _("All"))]
-        self.fields["region"].choices = anything + list(Region.choices)
-        self.fields["audience"].choices = anything + list(Recommendation.Audience.choices)
-        self.fields["theme"].choices = anything + [(t.code, t.label) for t in Theme.objects.all()]
-        self.fields["country"].choices = anything + list(COUNTRY_CHOICES)
-        self.fields["event"].choices = anything + list(events)
+        # "All" agrees with what is filtered (Toutes les régions, tous les thèmes).
+        choices = {
+            "region": (pgettext("filter option: every region", "All"), Region.choices),
+            "audience": (
+                pgettext("filter option: every audience", "All"),
+                Recommendation.Audience.choices,
+            ),
+            "theme": (
+                pgettext("filter option: every theme", "All"),
+                [(t.code, t.label) for t in Theme.objects.all()],
+            ),
+            "country": (pgettext("filter option: every country", "All"), COUNTRY_CHOICES),
+            "event": (pgettext("filter option: every event", "All"), events),
+        }
+        for name, (anything, options) in choices.items():
+            self.fields[name].choices = [("", anything), *options]
         if fields is not None:
             for name in list(self.fields):
                 if name not in fields:
