@@ -223,6 +223,7 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "commons" / "locale", BASE_DIR / "commons" / "locale_vendor"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["commons.formats"]  # CLDR's dates and numbers where Django's differ
 USE_TZ = True
 
 # --- Static and media files -----------------------------------------------------------

@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -80,7 +81,7 @@ def _map_context(request, query, result) -> dict:
             counts[code],
         ) % {
             "country": country_name(code),
-            "count": counts[code],
+            "count": intcomma(counts[code]),
         }
 
     return {

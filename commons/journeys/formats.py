@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 
 import pycountry
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from commons.journeys.vocabularies import (
@@ -259,7 +260,7 @@ def count(value: str) -> int:
     if not 1 <= number <= MAX_COUNT:
         raise RowRejected(
             _("count: %(value)s is not a whole number from 1 to %(max)s.")
-            % {"value": repr(value), "max": f"{MAX_COUNT:,}"}
+            % {"value": repr(value), "max": number_format(MAX_COUNT, force_grouping=True)}
         )
     return number
 

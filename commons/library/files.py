@@ -23,6 +23,7 @@ from defusedxml import ElementTree as SafeElementTree
 from defusedxml.expatreader import create_parser
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -309,7 +310,7 @@ def _check_zip(archive: zipfile.ZipFile, *, nested: bool) -> None:
     if len(infos) > MAX_ZIP_ENTRIES:
         raise UploadRefused(
             _("This document has more than %(limit)s parts; it cannot be checked.")
-            % {"limit": f"{MAX_ZIP_ENTRIES:,}"}
+            % {"limit": number_format(MAX_ZIP_ENTRIES, force_grouping=True)}
         )
     total = 0
     for info in infos:

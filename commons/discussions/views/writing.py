@@ -25,7 +25,7 @@ def _signed_in(request):
 
 
 def _rate_message(limited: services.RateLimited) -> str:
-    when = formats.time_format(timezone.localtime(limited.retry_at), "H:i")
+    when = formats.time_format(timezone.localtime(limited.retry_at), "TIME_FORMAT")
     if limited.threads:
         return _(
             "You have started %(n)d threads in the last %(minutes)d minutes, the most we allow "
