@@ -203,7 +203,9 @@ class AnswerForm(forms.Form):
         if question.type == "decimal":
             return forms.FloatField(widget=forms.NumberInput(attrs={"step": "any"}), **common)
         if question.type == "date":
-            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+            return forms.DateField(
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+            )
         return forms.CharField(
             max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}), **common
         )

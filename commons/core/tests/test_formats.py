@@ -197,3 +197,16 @@ def test_the_recommendations_chart_writes_totals_in_the_language_but_not_its_coo
         )
     assert f'<text class="total" x="620.25" y="40.5">1{NBSP}234</text>' in svg
     assert f"Mekong: 1{NBSP}234</title>" in svg
+
+
+@pytest.mark.parametrize("code", ["fr", "es", "th", "ar"])
+def test_a_date_field_is_filled_in_the_form_a_date_picker_reads(db, lantern, code):
+    """A date picker (<input type="date">) only reads ISO dates, whatever the language."""
+    from commons.events.forms.outcomes import CommitForm
+
+    form = CommitForm(
+        initial={"due": datetime.date(2027, 6, 30)},
+        organisations=Organisation.objects.filter(pk=lantern.pk),
+    )
+    with translation.override(code):
+        assert 'value="2027-06-30"' in str(form["due"])

@@ -204,7 +204,7 @@ class CommitForm(forms.ModelForm):
         fields = ["organisation", "action", "due"]
         widgets = {
             "action": forms.Textarea(attrs={"rows": 3}),
-            "due": forms.DateInput(attrs={"type": "date"}),
+            "due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, organisations, **kwargs):
