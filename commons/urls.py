@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("progress/<int:progress_id>/", core_views.progress, name="progress"),
+    path("languages/", core_views.languages, name="languages"),
     path("accounts/", include("allauth.urls")),
     path("", include("commons.accounts.urls")),
     path("", include("commons.directory.urls")),

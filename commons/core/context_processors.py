@@ -1,7 +1,9 @@
 from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language, get_language_bidi, get_language_info
+from django.utils.translation import get_language_bidi
+
+from commons.lib.languages import interface_languages
 
 
 def navigation(user) -> list[dict]:
@@ -20,18 +22,11 @@ def navigation(user) -> list[dict]:
 
 
 def platform(request):
-    current = get_language()
     return {
         "SITE_NAME": settings.SITE_NAME,
         "DEMO_MODE": settings.DEMO_MODE,
         "LANGUAGE_BIDI": get_language_bidi(),
-        "language_choices": [
-            {
-                "code": code,
-                "name": get_language_info(code)["name_local"],
-                "current": code == current,
-            }
-            for code, _name in settings.LANGUAGES
-        ],
+        # each language by its own name (ខ្មែរ, not Khmer), with its name for the reader
+        "language_choices": interface_languages(),
         "nav_items": navigation(request.user) if hasattr(request, "user") else [],
     }

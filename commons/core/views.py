@@ -1,3 +1,4 @@
+from babel.numbers import format_percent
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -5,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from commons.core.queries import progress_for_user
+from commons.lib.cldr import cldr_locale, reader_language
+from commons.lib.languages import catalogue_completeness, interface_languages
 
 
 @require_GET
@@ -28,6 +31,21 @@ def progress(request, progress_id: int):
         raise Http404
     template = "core/partials/_progress.html" if request.htmx else "core/progress.html"
     return render(request, template, {"progress": record})
+
+
+@require_GET
+def languages(request):
+    """Every language the interface speaks, how much of it is translated, and how to help."""
+    reader = cldr_locale(reader_language())
+    rows = []
+    for language in interface_languages():
+        complete = catalogue_completeness(language["code"])
+        share = None if complete is None else format_percent(complete / 100, locale=reader)
+        rows.append({**language, "complete": complete, "share": share})
+    # the guide's path in the source code: the site does not know where its code is published
+    return render(
+        request, "core/languages.html", {"languages": rows, "guide": "docs/translating.md"}
+    )
 
 
 @require_GET

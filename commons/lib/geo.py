@@ -1,43 +1,41 @@
-"""Countries from the offline ISO 3166 data of pycountry, named in the reader's language."""
+"""Countries: the ISO 3166 codes and English names from pycountry's offline data, named in
+the reader's language from CLDR (through Babel)."""
 
-import gettext
 import re
 from functools import cache
 
 import pycountry
 from django.db import models
 from django.utils.functional import lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-@cache
-def _catalogue(language: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language.replace("-", "_")], fallback=True
-    )
+from commons.lib.cldr import NamedChoices, cldr_locale, reader_language
 
 
 def country_name(code: str, language: str | None = None) -> str:
-    """The common name of a country in ``language`` (default: the active language)."""
-    country = pycountry.countries.get(alpha_2=code.upper())
-    if country is None:
+    """The common name of a country (ISO 3166-1 alpha-2) in ``language`` (default: the
+    active language), else the code as given.
+
+    English, the language the site is written in, keeps ISO 3166's names as pycountry
+    gives them ("Myanmar", where CLDR says "Myanmar (Burma)"); every other language reads
+    CLDR's. A code one of them lacks takes the other's name (Kosovo, XK, is CLDR's only).
+    """
+    upper = (code or "").upper()
+    if len(upper) != 2 or upper == "ZZ":  # CLDR's ZZ is "Unknown Region"
         return code
-    english = getattr(country, "common_name", None) or country.name
-    translated = _catalogue(language or get_language() or "en").gettext(country.name)
-    return english if translated == country.name else translated
+    country = pycountry.countries.get(alpha_2=upper)
+    english = country and (getattr(country, "common_name", None) or country.name)
+    locale = cldr_locale(reader_language(language))
+    if english and locale.language == "en":
+        return english
+    return locale.territories.get(upper) or english or code
 
 
 lazy_country_name = lazy(country_name, str)
 
-COUNTRY_CHOICES = sorted(
-    ((c.alpha_2, lazy_country_name(c.alpha_2)) for c in pycountry.countries),
-    key=lambda choice: (
-        getattr(pycountry.countries.get(alpha_2=choice[0]), "common_name", None)
-        or pycountry.countries.get(alpha_2=choice[0]).name
-    ),
-)
-COUNTRY_CODES = frozenset(code for code, _name in COUNTRY_CHOICES)  # ISO 3166-1 alpha-2
+COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)  # ISO 3166-1 alpha-2
+# Every country, sorted by its name in the reader's language each time it is read.
+COUNTRY_CHOICES = NamedChoices(sorted(COUNTRY_CODES), country_name)
 
 
 class Region(models.TextChoices):
@@ -54,6 +52,9 @@ class Region(models.TextChoices):
     CARIBBEAN = "caribbean", _("Caribbean")
 
 
+_ENGLISH_CLDR = cldr_locale("en").territories
+
+
 @cache
 def _names_to_codes(language: str) -> dict[str, str]:
     """Case-folded codes and names (English, official, common, and in ``language``) →
@@ -67,6 +68,7 @@ def _names_to_codes(language: str) -> dict[str, str]:
             country.name,
             getattr(country, "common_name", ""),
             getattr(country, "official_name", ""),
+            _ENGLISH_CLDR.get(code, ""),
             country_name(code, language),
         ):
             if name:
@@ -77,7 +79,7 @@ def _names_to_codes(language: str) -> dict[str, str]:
 def countries_typed(text: str) -> tuple[list[str], list[str]]:
     """Countries typed as codes or names, separated by commas, semicolons or lines →
     (their alpha-2 codes in the order typed, what was not recognised)."""
-    names = _names_to_codes(get_language() or "en")
+    names = _names_to_codes(reader_language())
     codes: list[str] = []
     unknown: list[str] = []
     for part in re.split(r"[,;\n]", text or ""):

@@ -45,6 +45,7 @@ MATRIX = {
     "home": ({}, everyone(200)),
     "healthz": ({}, everyone(200)),
     "progress": ({"progress_id": "progress"}, {**signed_in_only(404), "dave": 200, "staff": 200}),
+    "languages": ({}, everyone(200)),
     # allauth
     "account_login": ({}, signed_out_only()),
     "account_logout": ({}, signed_in_only(200, anonymous=302)),
