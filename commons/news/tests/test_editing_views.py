@@ -161,7 +161,7 @@ def test_it_sends_a_field_report_through_an_editor_who_refuses_then_publishes_it
     queue = editor.get(QUEUE).text
     assert review_url in queue and "Bob" in queue and "Lantern Outreach" in queue
     page = editor.get(review_url).text
-    assert "<strong>1300</strong>" in page and "Thailand, Myanmar" in page
+    assert "<strong>1300</strong>" in page and "Thailand and Myanmar" in page
 
     answer = editor.post(review_url, {"action": "reject", "reason": " "})
     assert "Write the reason" in answer.text
