@@ -10,11 +10,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from commons.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from commons.core.models import AuditEvent
-from commons.core.services import queue_templated_email, record_audit
+from commons.core.services import (
+    queue_templated_email,
+    queue_templated_email_to_users,
+    recipient_language,
+    record_audit,
+)
 from commons.core.services import unique_slug as core_unique_slug
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -107,11 +113,12 @@ def verify_organisation(
     return organisation
 
 
-def _admin_emails(organisation: Organisation) -> list[str]:
-    return list(
-        organisation.memberships.filter(
-            role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE, user__is_active=True
-        ).values_list("user__email", flat=True)
+def _admins(organisation: Organisation):
+    return User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__role=Membership.Role.ADMIN,
+        memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
     )
 
 
@@ -122,7 +129,7 @@ def request_membership(
     """Ask to join an organisation.
 
     Side effects: inserts a pending membership, an audit line, and (after commit) an
-    e-mail to every active admin of the organisation.
+    e-mail to every active admin of the organisation, each in their own language.
     """
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError(_("You have already asked to join or are a member."))
@@ -135,19 +142,17 @@ def request_membership(
         target=organisation,
         request=request,
     )
-    admins = _admin_emails(organisation)
-    if admins:
-        queue_templated_email(
-            to=admins,
-            template="accounts/email/join_request",
-            context={
-                "person": user,
-                "organisation": organisation,
-                "message": membership.message,
-                "url": settings.SITE_URL
-                + reverse("accounts:members", kwargs={"slug": organisation.slug}),
-            },
-        )
+    queue_templated_email_to_users(
+        users=_admins(organisation),
+        template="accounts/email/join_request",
+        context={
+            "person": user,
+            "organisation": organisation,
+            "message": membership.message,
+            "url": settings.SITE_URL
+            + reverse("accounts:members", kwargs={"slug": organisation.slug}),
+        },
+    )
     return membership
 
 
@@ -187,7 +192,7 @@ def decide_membership(
             "approved": approve,
             "url": settings.SITE_URL + organisation.get_absolute_url(),
         },
-        language=person.language or None,
+        language=recipient_language(person),
     )
     return membership if approve else None
 
@@ -249,7 +254,8 @@ def invite_member(
     """Invite someone by e-mail. Returns the invitation and the one-time token.
 
     Side effects: inserts an invitation (token hashed), an audit line, and sends the
-    invitation e-mail after commit.
+    invitation e-mail after commit: in the language of the account that has the address
+    already, else in the one the inviter is using (people invite their colleagues).
     """
     email = email.strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
@@ -279,6 +285,9 @@ def invite_member(
             "url": settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": raw}),
             "expires_at": invitation.expires_at,
         },
+        language=recipient_language(
+            User.objects.filter(email__iexact=email).first(), fallback=get_language()
+        ),
     )
     return invitation, raw
 

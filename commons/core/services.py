@@ -6,7 +6,7 @@ import contextlib
 import contextvars
 import datetime
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -230,6 +230,18 @@ def without_emails():
         _QUIET.reset(token)
 
 
+def recipient_language(user=None, *, fallback: str | None = None) -> str:
+    """The language to write to someone in: their account's saved language, else
+    ``fallback`` (the language they used when they acted, for a guest or a subscriber
+    without an account), else ``LANGUAGE_CODE``. Codes the site does not offer are
+    passed over."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    for code in (getattr(user, "language", ""), fallback):
+        if code in offered:
+            return code
+    return settings.LANGUAGE_CODE
+
+
 def queue_templated_email(
     *,
     to: list[str],
@@ -240,26 +252,42 @@ def queue_templated_email(
     headers: dict[str, str] | None = None,
 ) -> None:
     """Render ``<template>_subject.txt`` / ``_body.txt`` in ``language`` and queue the mail
-    (with extra ``headers``, e.g. ``List-Unsubscribe``, when given).
+    (with extra ``headers``, e.g. ``List-Unsubscribe``, when given, and
+    ``Content-Language``). Every address of ``to`` reads the same language: to write to
+    several people, each in their own, use ``queue_templated_email_to_users``.
 
     Side effects: after the surrounding transaction commits, enqueues one background task
     (none inside ``without_emails``).
     """
     if _QUIET.get():
         return
-    from django.conf import settings
     from django.template.loader import render_to_string
     from django.utils.translation import override
 
     from commons.core.tasks import send_email as send_email_task
 
-    with override(language or settings.LANGUAGE_CODE):
+    language = language or settings.LANGUAGE_CODE
+    with override(language):
         full = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
         subject = render_to_string(f"{template}_subject.txt", full).strip()
         body = render_to_string(f"{template}_body.txt", full)
     subject = f"[{settings.SITE_NAME}] {subject}"
+    headers = {"Content-Language": language, **(headers or {})}
     transaction.on_commit(
         lambda: send_email_task.enqueue(
-            subject=subject, body=body, to=to, attachments=attachments or [], headers=headers or {}
+            subject=subject, body=body, to=to, attachments=attachments or [], headers=headers
         )
     )
+
+
+def queue_templated_email_to_users(*, users: Iterable, template: str, context: dict) -> None:
+    """``queue_templated_email`` to several accounts, each in its own language
+    (``recipient_language``): one e-mail per language, to the addresses that read it.
+
+    Side effects: those of ``queue_templated_email``, once per language."""
+    addresses: dict[str, list[str]] = {}
+    for user in users:
+        if user.email:
+            addresses.setdefault(recipient_language(user), []).append(user.email)
+    for language, to in sorted(addresses.items()):
+        queue_templated_email(to=to, template=template, context=context, language=language)

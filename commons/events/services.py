@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from commons.accounts.models import Organisation
-from commons.core.services import queue_templated_email
+from commons.core.services import queue_templated_email, recipient_language
 from commons.events import ical
 from commons.events.models import Event, Feedback, Registration, Theme
 from commons.lib.text import render_markdown
@@ -73,7 +73,7 @@ def set_event_status(*, event: Event, status: str, actor=None) -> Event:
     if status == Event.Status.CANCELLED and previous != status:
         for registration in event.registrations.filter(
             status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
-        ):
+        ).select_related("user"):
             _mail(registration, "event_cancelled", cancelled=True)
     return event
 
@@ -306,7 +306,7 @@ def send_reminders(*, now: datetime.datetime | None = None, event_id: int | None
         event__status=Event.Status.PUBLISHED,
         event__starts_at__gt=now,
         event__starts_at__lte=now + REMINDER_BEFORE,
-    ).select_related("event")
+    ).select_related("event", "user")  # the user: their language (``_mail``)
     if event_id is not None:
         due = due.filter(event_id=event_id)
     sent = 0
@@ -338,7 +338,9 @@ def _mail(
     token: str | None = None,
     cancelled: bool = False,
 ) -> None:
-    """Queue one of the registration e-mails, in the participant's language.
+    """Queue one of the registration e-mails, in the participant's language: their
+    account's as it is now (a member may have changed it since registering), else the
+    one they registered in.
 
     A confirmed place comes with the calendar entry (with the meeting link); a cancelled
     one with the entry marked cancelled. The link to manage the registration is only
@@ -362,6 +364,6 @@ def _mail(
             "show_link": template
             in {"registration_confirmed", "registration_promoted", "registration_reminder"},
         },
-        language=registration.language or None,
+        language=recipient_language(registration.user, fallback=registration.language),
         attachments=attachments,
     )

@@ -8,7 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from commons.core.models import AuditEvent
-from commons.core.services import queue_templated_email, record_audit, unique_slug
+from commons.core.services import (
+    queue_templated_email,
+    queue_templated_email_to_users,
+    recipient_language,
+    record_audit,
+    unique_slug,
+)
 from commons.lib.text import render_markdown
 from commons.library import rules
 from commons.library.files import CheckedFile
@@ -117,15 +123,11 @@ def submit_resource(
 def _tell_moderators(resource: Resource) -> None:
     from commons.accounts.models import User
 
-    moderators = list(
-        User.objects.filter(is_active=True, is_moderator=True).values_list("email", flat=True)
+    queue_templated_email_to_users(
+        users=User.objects.filter(is_active=True, is_moderator=True).only("email", "language"),
+        template="library/email/submitted",
+        context={"resource": resource},
     )
-    if moderators:
-        queue_templated_email(
-            to=moderators,
-            template="library/email/submitted",
-            context={"resource": resource},
-        )
 
 
 @transaction.atomic
@@ -227,7 +229,7 @@ def _tell_submitter(resource: Resource, decision: str) -> None:
         to=[submitter.email],
         template=f"library/email/{decision}",
         context={"resource": resource},
-        language=submitter.language or None,
+        language=recipient_language(submitter),
     )
 
 

@@ -6,7 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from commons.core.models import AuditEvent
-from commons.core.services import queue_templated_email, record_audit, unique_slug
+from commons.core.services import (
+    queue_templated_email,
+    queue_templated_email_to_users,
+    recipient_language,
+    record_audit,
+    unique_slug,
+)
 from commons.lib.text import render_markdown
 from commons.news import rules
 from commons.news.models import Post
@@ -111,13 +117,14 @@ def _tell_editors(post: Post) -> None:
 
     from commons.accounts.models import User
 
-    editors = list(
-        User.objects.filter(Q(is_moderator=True) | Q(is_staff=True), is_active=True).values_list(
-            "email", flat=True
-        )
+    # each editor reads it in their own language: one e-mail per language
+    queue_templated_email_to_users(
+        users=User.objects.filter(Q(is_moderator=True) | Q(is_staff=True), is_active=True).only(
+            "email", "language"
+        ),
+        template="news/email/submitted",
+        context={"post": post},
     )
-    if editors:
-        queue_templated_email(to=editors, template="news/email/submitted", context={"post": post})
 
 
 def _tell_author(post: Post, decision: str) -> None:
@@ -128,5 +135,5 @@ def _tell_author(post: Post, decision: str) -> None:
         to=[author.email],
         template=f"news/email/{decision}",
         context={"post": post},
-        language=author.language or None,
+        language=recipient_language(author),
     )

@@ -227,7 +227,10 @@ def register(request, slug: str):
             try:
                 if not is_open:
                     raise services.RegistrationClosed
-                registration, token = services.register(event=event, user=user)
+                # the account's saved language wins; without one, the page's
+                registration, token = services.register(
+                    event=event, user=user, language=get_language()
+                )
             except services.RegistrationClosed:
                 messages.error(request, _("Registration for this event is closed."))
             else:
