@@ -140,6 +140,7 @@ def build_message(
     text, html = (part.replace(_TOKEN_PLACEHOLDER, raw) for part in parts)
     headers = {
         "Message-ID": message_id(issue, subscriber),
+        "Content-Language": subscriber.language,
         **services.unsubscribe_headers(subscriber, raw),
     }
     message = EmailMultiAlternatives(
