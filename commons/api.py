@@ -1,6 +1,10 @@
 """The versioned JSON API at /api/v1/. Each app adds its router here."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, Throttled, ValidationError
 
 from commons import __version__
 from commons.accounts.auth import ANYONE
@@ -16,6 +20,47 @@ api = NinjaAPI(
     docs_url="/docs",
     auth=ANYONE,
 )
+
+
+# Errors in the language of the request (``Accept-Language``, or the saved language of
+# the token's owner, as on the pages): ``{"detail": "…"}``, as django-ninja writes them.
+
+
+def _error(request, status: int, detail: str, **more):
+    return api.create_response(request, {"detail": detail, **more}, status=status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, _("Not found."))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request, exc):
+    return _error(request, 401, _("Sign in or send a personal API token to use this."))
+
+
+@api.exception_handler(AuthorizationError)
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, _("You may not do this."))
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc):
+    return _error(request, 429, _("Too many requests. Please try again later."))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    """A translated sentence naming the parameters; ``errors`` keeps pydantic's own
+    items (``loc``, ``type``, ``ctx``, and ``msg``, which is in English) for programs."""
+    names = dict.fromkeys(
+        ".".join(str(part) for part in e["loc"][1:] or e["loc"]) for e in exc.errors
+    )
+    detail = _("These values are not valid: %(names)s.") % {"names": ", ".join(names)}
+    return _error(request, 422, detail, errors=exc.errors)
+
 
 from commons.accounts.api import router as accounts_router  # noqa: E402
 from commons.alerts.api import router as alerts_router  # noqa: E402

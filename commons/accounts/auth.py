@@ -2,6 +2,7 @@
 
 from ninja.security import HttpBearer, django_auth
 
+from commons.accounts.middleware import apply_saved_language
 from commons.accounts.queries import api_token_for_key
 from commons.accounts.services import touch_api_token
 
@@ -15,6 +16,8 @@ class PersonalToken(HttpBearer):
             return None
         touch_api_token(token=api_token)
         request.user = api_token.user
+        # a token acts as its owner: answers in their saved language, as pages do
+        apply_saved_language(request, api_token.user)
         return api_token.user
 
 

@@ -8,17 +8,23 @@ from django.utils.translation import gettext as _
 _ALLOWED_PREFIXES = ("/accounts/", "/language/", "/static/", "/media/", "/healthz")
 
 
+def apply_saved_language(request, user) -> None:
+    """Answer ``request`` in ``user``'s saved interface language, when they saved one
+    (it wins over the browser's ``Accept-Language`` and the language cookie)."""
+    if user.is_authenticated and user.language and user.language != translation.get_language():
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+
+
 class UserLanguageMiddleware:
-    """Apply a signed-in person's saved interface language on every device they use."""
+    """Apply a signed-in person's saved interface language on every device they use
+    (the API does the same for the owner of a personal token: ``accounts.auth``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated and user.language and user.language != translation.get_language():
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+        apply_saved_language(request, request.user)
         return self.get_response(request)
 
 

@@ -9,6 +9,7 @@ import datetime
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -126,7 +127,7 @@ def _refusal(request, response: HttpResponse) -> Status | None:
         target_label="alerts API",
         data={"reason": "not a reader of alerts", "path": request.path[:200]},
     )
-    return Status(403, {"detail": "Alerts are for members of verified organisations."})
+    return Status(403, {"detail": _("Alerts are for members of verified organisations.")})
 
 
 @router.get(
@@ -167,6 +168,6 @@ def alert(request, response: HttpResponse, id: int):
         return refused
     found = queries.alerts_for(request.user).filter(pk=id).first()
     if found is None:
-        return Status(404, {"detail": "Not found."})
+        return Status(404, {"detail": _("Not found.")})
     services.record_alert_read(request=request, alert=found, via="api")
     return _alert(request, found)
