@@ -315,7 +315,8 @@ EXPORT_COLUMNS = [
 
 
 def export_alerts(*, by: User, request=None) -> bytes:
-    """Every published, retracted and expired alert as CSV, for a data steward.
+    """Every published, retracted and expired alert as CSV, for a data steward, its
+    headers in the active language.
 
     Side effects: one EXPORT audit line with the ids exported."""
     if not rules.can_export_alerts(by):
@@ -351,9 +352,11 @@ def export_alerts(*, by: User, request=None) -> bytes:
         }
         for alert in alerts
     ]
-    from commons.lib.tabular import write_csv
+    from commons.lib.tabular import column_labels, write_csv
 
-    content = write_csv(rows, EXPORT_COLUMNS)
+    # for the steward to read: the headers are the fields' names in their language (the
+    # cells keep the API's codes)
+    content = write_csv(rows, EXPORT_COLUMNS, headers=column_labels(Alert, EXPORT_COLUMNS))
     record_audit(
         action=AuditEvent.Action.EXPORT,
         actor=by,

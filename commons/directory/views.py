@@ -108,6 +108,8 @@ def export(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     query = parse_search(request.GET)
+    # Stable column names and codes, in every language: the columns of the organisations
+    # import (docs/data-formats.md), so that an export can be corrected and imported back.
     fields = export_fields(request.user)
     rows = list(export_rows(request.user, query))
     if fmt == "csv":

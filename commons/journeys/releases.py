@@ -415,6 +415,8 @@ def export_release(
         raise ValueError(_("There is no release table %(table)s.") % {"table": repr(table)})
     if format not in {"csv", "xlsx"}:
         raise ValueError(_("Exports are CSV or XLSX."))
+    # Open data for programs and statisticians: dimension names and codes as in the API,
+    # the same in every language (docs/data-formats.md).
     fieldnames = [*TABLES[table].dimensions, "count"] if table else ["table", *DIMENSIONS, "count"]
     cells = ReleaseCell.objects.filter(release=release)
     if table:

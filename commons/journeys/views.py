@@ -136,7 +136,8 @@ def file_layout(request):
 
 @require_GET
 def file_template(request, fmt: str):
-    """An empty file with the native layout's columns, to fill in."""
+    """An empty file with the native layout's columns, to fill in. The columns keep
+    their documented names in every language: the import reads them."""
     if fmt not in TABLE_FORMATS:
         raise Http404
     columns = list(NATIVE_COLUMNS)
@@ -224,6 +225,8 @@ def export_mine(request, fmt: str):
     if organisation is None:
         deny(request, reason="journey records of another organisation", not_found=True)
     layout = "ctdc" if request.GET.get("layout") == "ctdc" else "native"
+    # Both layouts are exchange formats (docs/data-formats.md): their column names and
+    # codes are never translated, so that the file imports back here or into CTDC tools.
     records = Record.objects.filter(organisation=organisation).order_by("pk").iterator()
     if layout == "ctdc":
         rows, columns = ctdc.export_rows(records), list(ctdc.EXPORT_COLUMNS)
@@ -441,6 +444,7 @@ def map_download(request, fmt: str):
     )
     cite = citation(release)
     if fmt == "csv":
+        # Open data: the columns are named as in the API (``flows``), in every language.
         # The citation line first, after the byte-order mark spreadsheets look for.
         body = (
             codecs.BOM_UTF8

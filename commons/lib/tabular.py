@@ -262,24 +262,59 @@ def _defused(value: Any) -> Any:
     return value
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], fieldnames: list[str]) -> bytes:
+def column_labels(model, fieldnames: list[str], **labels: str) -> dict[str, str]:
+    """Headers of a table meant for people, in the active language: ``labels`` given,
+    else the verbose name of ``model``'s field of that name (capitalised), else the
+    name. A table meant for programs or for importing again keeps its names instead."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+
+    found = {}
+    for name in fieldnames:
+        if name in labels:
+            found[name] = str(labels[name])
+            continue
+        try:
+            found[name] = str(capfirst(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            found[name] = name
+    return found
+
+
+def _header(fieldnames: list[str], headers: Mapping[str, str] | None) -> list[str]:
+    return [str(headers.get(name, name)) if headers else name for name in fieldnames]
+
+
+def write_csv(
+    rows: Iterable[Mapping[str, Any]],
+    fieldnames: list[str],
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> bytes:
     """Rows as CSV: UTF-8 with a byte-order mark so that Excel reads it as UTF-8.
 
-    Lists become ``a; b``; text a spreadsheet would take for a formula is prefixed with
-    an apostrophe. Keys missing from a row give empty cells; extra keys are ignored.
+    The first row names the columns: ``headers[name]`` (a label in the reader's
+    language) when given, else the field name. Lists become ``a; b``; text a
+    spreadsheet would take for a formula is prefixed with an apostrophe. Keys missing
+    from a row give empty cells; extra keys are ignored.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(fieldnames)
+    writer.writerow(_header(fieldnames, headers))
     for row in rows:
         writer.writerow([_defused(_cell(row.get(name))) for name in fieldnames])
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
 def write_xlsx(
-    rows: Iterable[Mapping[str, Any]], fieldnames: list[str], *, title: str = ""
+    rows: Iterable[Mapping[str, Any]],
+    fieldnames: list[str],
+    *,
+    title: str = "",
+    headers: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Rows as a one-sheet XLSX workbook (streamed by openpyxl's write-only mode).
+    """Rows as a one-sheet XLSX workbook (streamed by openpyxl's write-only mode), the
+    columns named as by ``write_csv``.
 
     Text is always stored as text, never as a formula; characters XML cannot hold are
     dropped; lists become ``a; b``; numbers, booleans and dates keep their type; None is
@@ -302,7 +337,7 @@ def write_xlsx(
             written.data_type = "s"  # "=…" would otherwise become a formula
         return written
 
-    sheet.append([cell(name) for name in fieldnames])
+    sheet.append([cell(name) for name in _header(fieldnames, headers)])
     for row in rows:
         sheet.append([cell(row.get(name)) for name in fieldnames])
     buffer = io.BytesIO()

@@ -47,6 +47,9 @@ def export_report(*, found: Mapping[str, Any], format: str, title: str = "") -> 
     """A report as a CSV file or an XLSX workbook (``format``), one row per choice (see
     ``queries.report_rows``); ``title`` names the workbook's sheet."""
     rows = report_rows(found)
+    # Stable English column names, in every language: the documented table of
+    # docs/data-formats.md ("Surveys: findings and exports"), also printed by
+    # ``commons surveys report --format csv`` for programs to read.
     if format == "xlsx":
         return write_xlsx(rows, CSV_COLUMNS, title=title)
     return write_csv(rows, CSV_COLUMNS)
@@ -167,6 +170,7 @@ def export_responses(
             count += 1
             yield row
 
+    # KoboToolbox's own column names, never translated: the file imports back unchanged
     columns = response_columns(survey.form)
     if format == "xlsx":
         content = write_xlsx(counted(), columns, title=survey.slug)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from commons.alerts import services
 from commons.conftest import client_for, make_user
 from commons.core.models import AuditEvent
+from commons.core.tests.languages import translated
 
 EXPORT = reverse("alerts:export")
 
@@ -21,9 +22,9 @@ def test_a_steward_with_a_second_factor_exports_and_is_audited(steward, publishe
     assert "no-store" in response["Cache-Control"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     # published alerts only: one waiting for review is not exported
-    assert [(r["actor_name"], r["licence_number"]) for r in rows] == [
-        ("Golden Bridge Placement Co., Ltd.", "TH-1234/2566")
-    ]
+    assert [
+        (r["Name of the recruitment actor"], r["Registration or licence number"]) for r in rows
+    ] == [("Golden Bridge Placement Co., Ltd.", "TH-1234/2566")]
     event = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).get()
     assert (event.actor, event.data) == (steward, {"ids": [published.pk]})
 
@@ -46,3 +47,13 @@ def test_a_steward_without_a_second_factor_cannot_export(db, published):
 
 def test_it_refuses_other_methods(steward):
     assert client_for(steward).post(EXPORT).status_code == 405
+
+
+def test_the_headers_are_in_the_stewards_language(steward, published):
+    steward.language = "th"
+    steward.save(update_fields=["language"])
+    response = client_for(steward).get(EXPORT)
+    [row] = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    name = translated("th", "name of the recruitment actor")
+    assert row[name] == "Golden Bridge Placement Co., Ltd."
+    assert row[translated("th", "countries concerned")] == "TH KH"

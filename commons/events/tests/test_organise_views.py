@@ -5,9 +5,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from commons.conftest import client_for
 from commons.core.models import AuditEvent
+from commons.core.tests.languages import translated
 from commons.events import services
 from commons.events.models import Event, Material, Registration, Session, Speaker, Theme
 from commons.lib.tabular import read_table
@@ -353,6 +355,26 @@ def test_the_participant_list_shows_who_registered_and_is_audited(webinar, regis
     )
 
 
+def test_the_participant_list_is_downloaded_in_the_organisers_language(webinar, registered, alice):
+    alice.language = "es"
+    alice.save(update_fields=["language"])
+    client = client_for(alice)
+    for fmt in ("csv", "xlsx"):
+        answer = client.get(reverse("events:participants_download", args=["webinar", fmt]))
+        header, rows = read_table(answer.content)
+        assert header[:4] == [
+            translated("es", "Name"),
+            translated("es", "E-mail address"),
+            translated("es", "Organisation"),
+            translated("es", "Status"),
+        ]
+        assert translated("es", "Registered at") in header
+        by_address = {row[header[1]]: row for _number, row in rows}
+        with translation.override("es"):
+            waiting = str(Registration.Status.WAITLISTED.label)
+        assert by_address["dave@example.org"][header[3]] == waiting
+
+
 def test_the_participant_list_downloads_as_csv_and_xlsx_audited(webinar, registered, alice):
     client = client_for(alice)
     for fmt in ("csv", "xlsx"):
@@ -361,25 +383,25 @@ def test_the_participant_list_downloads_as_csv_and_xlsx_audited(webinar, registe
         assert answer["Content-Disposition"] == f'attachment; filename="webinar-participants.{fmt}"'
         header, rows = read_table(answer.content)
         assert header == [
-            "name",
-            "email",
-            "organisation",
-            "status",
-            "registered_at",
-            "confirmed_at",
-            "attended",
-            "language",
+            "Name",
+            "E-mail address",
+            "Organisation",
+            "Status",
+            "Registered at",
+            "Confirmed",
+            "Attended",
+            "Language for e-mails",
         ]
-        rows = {row["email"]: row for _number, row in rows}
+        rows = {row["E-mail address"]: row for _number, row in rows}
         assert set(rows) == set(registered)
         bob = rows["bob@example.org"]
-        assert (bob["status"], bob["organisation"]) == ("confirmed", "Lantern Outreach")
-        assert bob["registered_at"].endswith("+00:00")
+        assert (bob["Status"], bob["Organisation"]) == ("Registered", "Lantern Outreach")
+        assert bob["Registered at"].endswith("+00:00")
         assert (
-            datetime.datetime.fromisoformat(bob["registered_at"])
+            datetime.datetime.fromisoformat(bob["Registered at"])
             == registered["bob@example.org"].created_at
         )
-        assert rows["guest@example.org"]["confirmed_at"] == ""
+        assert rows["guest@example.org"]["Confirmed"] == ""
     exports = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, actor=alice)
     assert sorted(e.data["format"] for e in exports) == ["csv", "xlsx"]
     assert (

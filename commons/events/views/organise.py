@@ -17,10 +17,13 @@ from commons.core.models import AuditEvent
 from commons.core.services import record_audit
 from commons.events import queries, rules, services
 from commons.events.forms.organise import EventForm, Programme
-from commons.events.models import Event
+from commons.events.models import Event, Registration
 from commons.lib.downloads import attachment
-from commons.lib.tabular import write_csv, write_xlsx
+from commons.lib.tabular import column_labels, write_csv, write_xlsx
 
+# The participant list is for the organisers to read, not for a program or an import:
+# its headers and statuses are in the reader's language, as on the page (times stay
+# ISO 8601 in UTC, languages ISO 639-1 codes).
 EXPORT_COLUMNS = [
     "name",
     "email",
@@ -157,10 +160,21 @@ def participants_download(request, slug: str, fmt: str):
         raise Http404
     event = queries.get_event_for_organiser(request, slug)
     rows = [_export_row(registration) for registration in queries.participants(event)]
+    headers = column_labels(
+        Registration,
+        EXPORT_COLUMNS,
+        # the page's column names
+        name=_("Name"),
+        email=_("E-mail address"),
+        organisation=_("Organisation"),
+        status=_("Status"),
+        registered_at=_("Registered at"),
+        attended=_("Attended"),
+    )
     if fmt == "csv":
-        content = write_csv(rows, EXPORT_COLUMNS)
+        content = write_csv(rows, EXPORT_COLUMNS, headers=headers)
     else:
-        content = write_xlsx(rows, EXPORT_COLUMNS, title=_("Participants"))
+        content = write_xlsx(rows, EXPORT_COLUMNS, title=_("Participants"), headers=headers)
     record_audit(
         action=AuditEvent.Action.EXPORT,
         request=request,
@@ -179,7 +193,7 @@ def _export_row(registration) -> dict:
         "name": registration.name,
         "email": registration.email,
         "organisation": registration.organisation_name,
-        "status": registration.status,
+        "status": registration.get_status_display(),
         "registered_at": _utc(registration.created_at),
         "confirmed_at": _utc(registration.confirmed_at),
         "attended": {True: "true", False: "false"}.get(registration.attended, ""),

@@ -282,7 +282,8 @@ def outcomes_import(request, slug: str):
 
 @require_GET
 def outcomes_template(request, fmt: str):
-    """An empty table to fill in, with two example rows."""
+    """An empty table to fill in, with two example rows. Its column names are the
+    import's, the same in every language (the import reads them)."""
     if fmt == "csv":
         return attachment(write_csv(template_rows(), COLUMNS), "outcomes-template.csv")
     if fmt == "xlsx":
@@ -324,6 +325,9 @@ def _event_choices(user) -> list[tuple[str, str]]:
 
 
 def _export(found) -> bytes:
+    """The recommendations as CSV with stable column names and codes in every language:
+    the outcomes import's columns (docs/events.md) then ``event``, ``commitments``,
+    ``url``, named as in the API."""
     rows = (
         {
             "kind": "recommendation",
