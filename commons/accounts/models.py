@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
 from commons.directory.vocabularies import OrganisationType
-from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.geo import CountryField
 from commons.lib.timezones import validate_time_zone
 from commons.lib.tokens import hash_token
 
@@ -97,7 +97,7 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
-    country = models.CharField(_("headquarters country"), max_length=2, choices=COUNTRY_CHOICES)
+    country = CountryField(_("headquarters country"))
     type = models.CharField(_("type"), max_length=32, choices=Type.choices, default=Type.NGO)
     summary = models.TextField(_("summary"), max_length=1000, blank=True)
     website = models.URLField(_("website"), blank=True)

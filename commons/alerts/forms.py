@@ -48,7 +48,7 @@ class AlertForm(forms.Form):
     )
     actor_country = forms.ChoiceField(
         label=gettext_lazy("Country where the actor is based"),
-        choices=[("", "—"), *COUNTRY_CHOICES],
+        choices=lambda: [("", "—"), *COUNTRY_CHOICES],
     )
     countries = CountriesField(
         label=gettext_lazy("Countries concerned"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from commons.accounts.models import Organisation
 from commons.core.models import TimeStampedModel
 from commons.directory import vocabularies as v
-from commons.lib.geo import COUNTRY_CHOICES
+from commons.lib.geo import CountryField
 
 
 def logo_path(profile, filename: str) -> str:
@@ -82,7 +82,7 @@ class Presence(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="presences"
     )
-    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+    country = CountryField(_("country"))
     subdivision = models.CharField(_("province or state"), max_length=8, blank=True)
     locality = models.CharField(_("town or city"), max_length=120, blank=True)
     latitude = models.FloatField(null=True, blank=True)

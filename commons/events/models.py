@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from commons.core.models import TimeStampedModel
-from commons.lib.geo import COUNTRY_CHOICES, Region
+from commons.lib.geo import CountryField, Region
 from commons.lib.timezones import validate_time_zone
 from commons.lib.tokens import hash_token
 
@@ -128,7 +128,7 @@ class Event(TimeStampedModel):
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
-    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES, blank=True)
+    country = CountryField(_("country"), blank=True)
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
     time_zone = models.CharField(
@@ -420,9 +420,7 @@ class Recommendation(TimeStampedModel):
     )
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
     audience = models.CharField(_("addressed to"), max_length=32, choices=Audience.choices)
-    audience_country = models.CharField(
-        _("country addressed"), max_length=2, choices=COUNTRY_CHOICES, blank=True
-    )
+    audience_country = CountryField(_("country addressed"), blank=True)
     text = models.TextField(_("recommendation"), max_length=4000)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     countries = models.JSONField(_("countries"), default=list, blank=True)

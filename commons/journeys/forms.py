@@ -20,7 +20,13 @@ from commons.lib.geo import COUNTRY_CHOICES
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 FORM_TRANSITS = 3
-_OPTIONAL_COUNTRY = [("", "—"), *COUNTRY_CHOICES]
+
+
+def _optional_countries():
+    """No country, then every country in the reader's order (read per form)."""
+    return [("", "—"), *COUNTRY_CHOICES]
+
+
 _PLACE_HELP = _("Optional: a province or state, or a town. Never an address.")
 
 
@@ -84,17 +90,17 @@ class RecordForm(_Contribution):
         label=_("Age band"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN
     )
     citizenship = forms.ChoiceField(
-        label=_("Citizenship"), choices=_OPTIONAL_COUNTRY, required=False
+        label=_("Citizenship"), choices=_optional_countries, required=False
     )
     recruitment_country = forms.ChoiceField(
-        label=_("Country of recruitment"), choices=_OPTIONAL_COUNTRY, required=False
+        label=_("Country of recruitment"), choices=_optional_countries, required=False
     )
     recruitment_place = forms.CharField(
         label=_("Place of recruitment"), required=False, max_length=100, help_text=_PLACE_HELP
     )
     # Starts empty: a preselected first country would be sent by anyone who skips it.
     exploitation_country = forms.ChoiceField(
-        label=_("Country of exploitation"), choices=_OPTIONAL_COUNTRY
+        label=_("Country of exploitation"), choices=_optional_countries
     )
     exploitation_place = forms.CharField(
         label=_("Place of exploitation"), required=False, max_length=100, help_text=_PLACE_HELP
@@ -151,7 +157,7 @@ class RecordForm(_Contribution):
                     f"transit_{n}_country",
                     forms.ChoiceField(
                         label=_("Transit country %(n)s") % {"n": n},
-                        choices=_OPTIONAL_COUNTRY,
+                        choices=_optional_countries,
                         required=False,
                     ),
                 )

@@ -38,6 +38,23 @@ COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)  # ISO 3166-1 
 COUNTRY_CHOICES = NamedChoices(sorted(COUNTRY_CODES), country_name)
 
 
+class CountryField(models.CharField):
+    """A country as its ISO 3166-1 alpha-2 code, offered by its name in the reader's
+    language. The choices stay out of migrations: their names and order change with
+    CLDR and with the reader, and the database stores only the code."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("choices", COUNTRY_CHOICES)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
+
+
 class Region(models.TextChoices):
     """The regions the movement's forums are organised by (the 2021 regional forums,
     with Europe, North America and the Caribbean each distinct), and the global level."""

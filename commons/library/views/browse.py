@@ -22,14 +22,13 @@ from commons.library.models import Resource, TranslationRequest, Work
 from commons.library.topics import topic_label
 
 # pycountry names these languages in English only; a reader looks for their own script.
-OWN_NAMES = {"km": "ខ្មែរ", "my": "မြန်မာ"}
 RECENT = 5  # "Recently added" above the results, until one searches
 
 
 def own_name(code: str) -> str:
     """A language's name in that language (ខ្មែរ, ไทย), for a reader who does not read
     the interface's."""
-    return OWN_NAMES.get(code) or language_name(code, code)
+    return language_name(code, code)
 
 
 def _reader_language() -> str:
@@ -38,7 +37,7 @@ def _reader_language() -> str:
 
 def _name(code: str) -> str:
     """A language's name for this reader: in the interface's language, and the
-    interface's own language by its own name (pycountry has no Khmer name for Khmer)."""
+    interface's own language by its own name."""
     return own_name(code) if code == _reader_language() else language_name(code)
 
 
