@@ -56,16 +56,20 @@ def english_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
 
 
 @functools.cache
-def uses_term(english: str, name: str) -> bool:
+def uses_term(english: str, name: str, context: str = "") -> bool:
     """Whether an English string uses the term in the glossary's sense.
 
     An ``en_exclude`` phrase written ``=phrase`` excludes only a string that is exactly
-    that phrase: a msgid shared by two senses (a model name used for e-mails too)."""
+    that phrase: a msgid shared by two senses (a model name used for e-mails too); one
+    written ``@context`` excludes the strings with that msgctxt (a session's moderator,
+    who chairs a panel, is not the platform's)."""
     term = next(t for t in glossary() if t["term"] == name)
     excluded = forms(term["en_exclude"])
+    if context and f"@{context}" in excluded:
+        return False
     if english in [p[1:] for p in excluded if p.startswith("=")]:
         return False
-    exclude = english_pattern(tuple(p for p in excluded if not p.startswith("=")))
+    exclude = english_pattern(tuple(p for p in excluded if p[:1] not in ("=", "@")))
     if exclude:
         english = exclude.sub(" ", english)
     return bool(
@@ -86,7 +90,10 @@ def mismatches(code: str) -> list[str]:
     for entry in entries:
         english = " ".join(filter(None, [entry.get("msgid"), entry.get("msgid_plural")]))
         texts = [(text, normalise(text)) for text in translations(entry)]
-        for term in (t for t in terms if english and texts and uses_term(english, t["term"])):
+        context = entry.get("msgctxt", "")
+        for term in (
+            t for t in terms if english and texts and uses_term(english, t["term"], context)
+        ):
             for text, normalised in texts:
                 if not any(form in normalised for form in accepted[term["term"]]):
                     found.append(
