@@ -7,6 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 FONTSOURCE_VERSION=5.3.0
 SCRIPTS="thai khmer myanmar arabic"
+# Fontsource's Arabic and Myanmar subsets also cover other languages' letters (Urdu and
+# African supplements, presentation forms, Shan, Mon); the interface needs the script's
+# main blocks only, and these cuts halve the Arabic file and shrink the Burmese by a
+# quarter. Text in other letters falls back to the reader's system fonts.
+declare -A SUBSET=(
+  [arabic]="U+0600-06FF,U+0750-077F,U+200C-200F,U+25CC"
+  [myanmar]="U+1000-109F,U+200C-200D,U+25CC"
+)
 dest=commons/static/vendor/fonts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -21,7 +29,13 @@ for script in $SCRIPTS; do
   mkdir "$tmp/$script"
   (cd "$tmp/$script" && npm pack --silent "$package" >/dev/null && tar xzf ./*.tgz)
   for weight in 400 700; do
-    cp "$tmp/$script/package/files/noto-sans-${script}-${script}-${weight}-normal.woff2" "$dest/"
+    file="noto-sans-${script}-${script}-${weight}-normal.woff2"
+    if [ -n "${SUBSET[$script]:-}" ]; then
+      .venv/bin/pyftsubset "$tmp/$script/package/files/$file" --unicodes="${SUBSET[$script]}" \
+        --layout-features='*' --flavor=woff2 --output-file="$dest/$file"
+    else
+      cp "$tmp/$script/package/files/$file" "$dest/"
+    fi
   done
   head -n 1 "$tmp/$script/package/LICENSE" >> "$tmp/OFL.txt"
   echo "- \`noto-sans-${script}-${script}-{400,700}-normal.woff2\`: npm package \`${package}\`" >> "$tmp/packages"
@@ -35,7 +49,8 @@ cp "$tmp/OFL.txt" "$dest/OFL.txt"
   echo
   echo "Google's Noto Sans fonts for the scripts that system fonts often lack, as packaged by"
   echo "Fontsource on the npm registry. Only each script's own subset (no Latin), regular (400)"
-  echo "and bold (700). Licence: SIL Open Font License 1.1, see OFL.txt. Refreshed by"
+  echo "and bold (700); the Arabic and Myanmar files cut further to the script's main blocks"
+  echo "(see SUBSET in the script). Licence: SIL Open Font License 1.1, see OFL.txt. Refreshed by"
   echo "\`scripts/vendor_fonts.sh\`; used by \`commons/static/css/fonts.css\`."
   echo
   cat "$tmp/packages"
