@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commons.core.errors import deny
+from commons.core.middleware import allow_inline_styles
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
 from commons.newsletter import issues, queries, rules, scheduling, sending
@@ -274,6 +275,7 @@ def _rendered(issue: Issue, reader: Subscriber):
 
 @require_GET
 @login_required
+@allow_inline_styles  # the e-mail's own <style>, shown in a sandboxed srcdoc frame
 def issue_preview(request, pk: int):
     """The issue as a subscriber receives it, in HTML and in plain text."""
     issue = queries.get_issue_for_editor(request, pk)
