@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from commons.conftest import client_for
-from commons.core.middleware import SecurityHeadersMiddleware
+from commons.core.middleware import SecurityHeadersMiddleware, allow_inline_styles
 
 TEMPLATES = sorted(Path(settings.BASE_DIR, "commons").glob("**/templates/**/*.html"))
 # An HTML e-mail is read in a mail program, not under the site's policy.
@@ -104,3 +104,12 @@ def test_htmx_may_not_evaluate_code_nor_inject_styles():
     assert '"includeIndicatorStyles": false' in config
     assert '"allowEval": false' in config
     assert '"allowScriptTags": false' in config
+
+
+def test_the_newsletter_preview_may_use_inline_styles_but_never_inline_scripts():
+    # The preview shows the HTML e-mail, whose styles are inline, in a sandboxed frame.
+    view = allow_inline_styles(lambda request: HttpResponse("<iframe sandbox srcdoc=''>"))
+    response = SecurityHeadersMiddleware(view)(RequestFactory().get("/"))
+    directives = _directives(response)
+    assert directives["style-src"] == "'self' 'unsafe-inline'"
+    assert directives["script-src"] == "'self'"
