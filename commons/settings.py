@@ -67,9 +67,11 @@ INSTALLED_APPS = [
     "commons.newsletter",
     "commons.discussions",
     "commons.alerts",
+    "commons.operations",
 ]
 
 MIDDLEWARE = [
+    "commons.core.logging.RequestMiddleware",  # first: it times and counts every request
     "django.middleware.security.SecurityMiddleware",
     "commons.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -357,13 +359,29 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy and Permissions-Policy: commons.core.middleware.
 
-# --- Logging --------------------------------------------------------------------------
+# --- Logging, health, metrics, retention ----------------------------------------------
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "commons.core.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "commons.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
 }
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+if METRICS_ENABLED and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("METRICS_ENABLED=true needs a METRICS_TOKEN of 16 characters.")
+# 0: audit events are kept forever.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 0, minimum=0)
+TASK_RESULTS_RETENTION_DAYS = env_int("TASK_RESULTS_RETENTION_DAYS", 30, minimum=1)

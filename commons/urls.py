@@ -8,6 +8,7 @@ from commons.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("progress/<int:progress_id>/", core_views.progress, name="progress"),
     path("languages/", core_views.languages, name="languages"),
     path("accounts/", include("allauth.urls")),

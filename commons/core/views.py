@@ -1,13 +1,16 @@
 from babel.numbers import format_percent
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET
 
 from commons.core.queries import progress_for_user
 from commons.lib.cldr import cldr_locale, reader_language
 from commons.lib.languages import catalogue_completeness, interface_languages
+from commons.operations.health import health
+from commons.operations.metrics import render as metrics_text
 
 
 @require_GET
@@ -50,6 +53,26 @@ def languages(request):
 
 @require_GET
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """The state of the database, cache, file storage and workers, for load balancers and
+    monitoring: 200 while the site can serve (status "ok" or "degraded"), 503 when it
+    cannot ("failing"). Public, so it names no host, path or secret."""
+    report = health()
+    response = JsonResponse(report, status=503 if report["status"] == "failing" else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def metrics(request):
+    """Prometheus metrics, when ``METRICS_ENABLED``, for a scraper that sends
+    ``Authorization: Bearer <METRICS_TOKEN>``."""
+    if not settings.METRICS_ENABLED:
+        raise Http404
+    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not constant_time_compare(supplied, settings.METRICS_TOKEN):
+        response = HttpResponse(status=401)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+    response = HttpResponse(metrics_text(), content_type="text/plain; version=0.0.4; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -44,6 +44,9 @@ DISCUSSION_MEMBERS = only({"alice", "bob", "carol", "moderator", "staff"})
 MATRIX = {
     "home": ({}, everyone(200)),
     "healthz": ({}, everyone(200)),
+    # 404 while METRICS_ENABLED is off (the tests' default); commons/operations/tests
+    # check the bearer token when it is on.
+    "metrics": ({}, everyone(404)),
     "progress": ({"progress_id": "progress"}, {**signed_in_only(404), "dave": 200, "staff": 200}),
     "languages": ({}, everyone(200)),
     # allauth

@@ -10,9 +10,13 @@ logger = logging.getLogger(__name__)
 
 
 def start_worker_thread() -> threading.Thread:
-    """Run the task worker in a daemon thread so one process is enough on a laptop."""
+    """Run the task worker, and its schedule, in daemon threads so one process is enough
+    on a laptop."""
     from django_tasks_db.management.commands.db_worker import Worker
 
+    from commons.operations.scheduling import start_scheduler
+
+    worker_id = f"serve-{get_random_string(8)}"
     worker = Worker(
         queue_names=["*"],
         interval=1.0,
@@ -20,11 +24,12 @@ def start_worker_thread() -> threading.Thread:
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id=f"serve-{get_random_string(8)}",
+        worker_id=worker_id,
         excluded_queue_names=[],
     )
     thread = threading.Thread(target=worker.run, name="commons-worker", daemon=True)
     thread.start()
+    start_scheduler(worker_id=worker_id)
     return thread
 
 
