@@ -203,6 +203,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Behind a reverse proxy every request comes from the proxy: name how many proxies append
+# to X-Forwarded-For (or the one header a proxy sets to the client's address), so that
+# per-address limits and the audit log see the visitor, not the proxy (allauth reads the
+# same two settings; core.services.client_ip asks allauth).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
 ACCOUNT_RATE_LIMITS = {
     # Throttled sign-in: failed attempts per IP, and per account (lockout window).
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),

@@ -47,9 +47,17 @@ def unique_slug(
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The visitor's address: REMOTE_ADDR, or what a trusted reverse proxy says it is
+    (settings TRUSTED_PROXY_COUNT / TRUSTED_CLIENT_IP_HEADER, as allauth reads them)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except PermissionDenied:  # no address at all (allauth refuses such a request)
+        return None
 
 
 def record_audit(

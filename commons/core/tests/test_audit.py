@@ -60,3 +60,19 @@ def test_role_changes_in_the_admin_are_recorded_too(dave, staff):
     event = AuditEvent.objects.get(action="role.changed")
     assert event.data == {"role": "moderator", "from": False, "to": True}
     assert event.actor == staff
+
+
+def test_behind_a_trusted_proxy_the_visitors_address_is_recorded(settings, rf):
+    from commons.core.services import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
+    assert client_ip(request) == "10.0.0.2"  # no proxy trusted: the header is ignored
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.0.0.1"  # the address the one trusted proxy saw
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.7"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="198.51.100.4")) == (
+        "198.51.100.4"
+    )
