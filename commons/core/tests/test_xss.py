@@ -263,3 +263,110 @@ def test_the_newsletter_issue_for_a_post_whose_title_is_hostile(alice, moderator
     check(staff, reverse("newsletter:issue", args=[issue.pk]))
     preview = check(staff, reverse("newsletter:issue_preview", args=[issue.pk]))
     assert "srcdoc" in preview
+
+
+def test_a_persons_name_title_bio_and_expertise(lantern, alice, dave):
+    from commons.accounts.models import Membership
+    from commons.conftest import make_user
+    from commons.directory.models import PersonProfile
+    from commons.directory.services import save_person_profile
+
+    people = []
+    for i, name in enumerate(batches(150)):
+        person = make_user(f"hostile{i}@example.org", name=name)
+        Membership.objects.create(user=person, organisation=lantern, status="active")
+        save_person_profile(
+            user=person,
+            fields={
+                "name": name,
+                "title": batches(120)[i % len(batches(120))],
+                "bio": batches(1000)[0],
+                "expertise": PAYLOADS[:10],
+            },
+            visibility=dict.fromkeys(PersonProfile.SHARED_FIELDS, "members"),
+        )
+        people.append(person)
+    for user in (dave, alice):
+        check(user, reverse("directory:people"))
+        check(user, reverse("directory:people"), q="alert")
+        for person in people:
+            check(user, reverse("directory:person", args=[person.pk]))
+    check(alice, reverse("accounts:members", args=[lantern.slug]))
+    check(people[0], reverse("directory:edit_person"))
+
+
+def test_an_organisation_edited_through_its_form(alice, lantern, staff, dave):
+    from commons.directory.tests.test_edit import _form
+
+    lantern.verified_by, lantern.verified_at = staff, timezone.now()
+    lantern.save()
+    hostile = _form(
+        name=batches(200)[0],
+        acronym="<b>x</b>",
+        summary=batches(1000)[0],
+        description=ALL_PAYLOADS,
+        **{
+            "places-0-locality": batches(100)[0],
+            "hotlines-0-label": batches(100)[1],
+            "hotlines-0-hours": "<script>alert(1)</script>",
+        },
+    )
+    edit = reverse("directory:edit", args=["lantern"])
+    # A form sent back with an error shows what was typed, inside inputs and textareas.
+    refused = client_for(alice).post(edit, {**hostile, "website": "javascript:alert(1)"})
+    assert refused.status_code == 200
+    assert_inert(refused.content.decode(), "the refused form")
+    assert "alert(1)" in refused.content.decode()
+    response = client_for(alice).post(edit, hostile)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    check(alice, edit)
+    for user in (None, dave, alice):
+        check(user, reverse("accounts:organisation", args=["lantern"]))
+        check(user, reverse("directory:search"), q="alert")
+
+
+def test_a_thread_written_and_quoted_through_the_forms(alice, bob):
+    from commons.discussions import search
+    from commons.discussions.models import Thread
+    from commons.discussions.tests.conftest import aged
+
+    search.reset()
+    importlib.import_module("commons.discussions.migrations.0002_default_categories").create(
+        apps, None
+    )
+    aged(alice), aged(bob)
+    new = reverse("discussions:new_thread", args=["field-updates"])
+    fields = {"title": batches(200)[0], "body": ALL_PAYLOADS, "tags": "<b>x</b>, alert"}
+    # Refused for its missing title, the form gives the text back inside its textarea.
+    check(bob, new, shows=False)
+    refused = client_for(bob).post(new, {**fields, "title": ""})
+    assert refused.status_code == 200 and "alert(1)" in refused.content.decode()
+    assert_inert(refused.content.decode(), "the refused thread form")
+    assert client_for(bob).post(new, fields).status_code == 302
+    thread = Thread.objects.get()
+    first = thread.messages.get()
+    reply = reverse("discussions:reply", args=[thread.pk])
+    check(alice, reply, quote=first.pk)
+    assert (
+        client_for(alice).post(reply, {"body": ALL_PAYLOADS, "quote": first.pk}).status_code == 302
+    )
+    for user in (alice, bob):
+        check(user, reverse("discussions:thread", args=[thread.pk]))
+        check(user, reverse("discussions:search"), q="alert")
+    search.reset()
+
+
+def test_a_news_post_submitted_through_its_form(bob, moderator):
+    from commons.news.models import Post
+    from commons.news.tests.test_editing_views import _form
+
+    hostile = _form(title=batches(300)[0], summary=batches(500)[0], body=ALL_PAYLOADS)
+    refused = client_for(bob).post(
+        reverse("news:submit"), {**hostile, "source_url": "javascript:x"}
+    )
+    assert refused.status_code == 200 and "alert(1)" in refused.content.decode()
+    assert_inert(refused.content.decode(), "the refused post form")
+    assert client_for(bob).post(reverse("news:submit"), hostile).status_code == 302
+    made = Post.objects.get()
+    check(bob, reverse("news:edit", args=[made.slug]))
+    check(moderator, reverse("news:review", args=[made.slug]))
