@@ -14,11 +14,28 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AuditQuerySet(models.QuerySet):
+    """Audit lines cannot be changed or deleted in bulk either; only ``prune`` removes
+    them, and only the retention command (``commons retention``) calls it."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+    def prune(self) -> int:
+        """Delete these lines for good; returns how many. For retention only."""
+        deleted, _detail = super().delete()
+        return deleted
+
+
 class AuditEvent(models.Model):
     """One line of the append-only audit log.
 
     Rows are written by ``services.record_audit`` and never changed or deleted by the
-    application: ``save`` refuses updates and ``delete`` refuses outright.
+    application: ``save`` refuses updates, ``delete`` refuses outright, and so do the
+    queryset's ``update`` and ``delete``; ``objects...prune()`` is kept for retention.
     """
 
     class Action(models.TextChoices):
@@ -26,7 +43,17 @@ class AuditEvent(models.Model):
         SIGN_IN_FAILED = "auth.sign_in_failed", _("Sign-in failed")
         SIGN_OUT = "auth.sign_out", _("Signed out")
         PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
+        PASSWORD_RESET = "auth.password_reset", _("Password reset by e-mail")
+        EMAIL_ADDED = "auth.email_added", _("E-mail address added")
+        EMAIL_CONFIRMED = "auth.email_confirmed", _("E-mail address confirmed")
+        EMAIL_CHANGED = "auth.email_changed", _("Primary e-mail address changed")
+        EMAIL_REMOVED = "auth.email_removed", _("E-mail address removed")
+        MFA_ADDED = "auth.mfa_added", _("Second factor added")
+        MFA_REMOVED = "auth.mfa_removed", _("Second factor removed")
+        # Kept for lines written before added and removed were told apart; now used
+        # when recovery codes are generated again.
         MFA_CHANGED = "auth.mfa_changed", _("Second factor changed")
+        MFA_FAILED = "auth.mfa_failed", _("Second-factor code refused")
         ACCESS_DENIED = "access.denied", _("Access denied")
         ROLE_CHANGED = "role.changed", _("Role changed")
         ORGANISATION_CREATED = "organisation.created", _("Organisation created")
@@ -85,6 +112,8 @@ class AuditEvent(models.Model):
     target_label = models.CharField(_("target"), max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

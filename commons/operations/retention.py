@@ -41,10 +41,9 @@ def _audit_events(now: datetime, dry_run: bool) -> int:
     old = AuditEvent.objects.filter(created_at__lt=now - timedelta(days=days))
     if dry_run:
         return old.count()
-    # A bulk delete: AuditEvent.delete() refuses, so that nothing else in the
-    # application can remove a line; retention is the operator's decision.
-    deleted, _detail = old.delete()
-    return deleted
+    # AuditEvent.delete() and the queryset's delete() refuse, so that nothing else in
+    # the application can remove a line; retention is the operator's decision.
+    return old.prune()
 
 
 def _alerts(now: datetime, dry_run: bool) -> int:
