@@ -370,3 +370,56 @@ def test_a_news_post_submitted_through_its_form(bob, moderator):
     made = Post.objects.get()
     check(bob, reverse("news:edit", args=[made.slug]))
     check(moderator, reverse("news:review", args=[made.slug]))
+
+
+def test_a_right_of_reply_sent_by_anyone(moderator):
+    from commons.alerts.models import RightOfReply
+    from commons.alerts.tests.conftest import make_alert, verified_member
+
+    vera = verified_member("vera@example.org", "beacon")
+    alert = make_alert(vera, moderator)
+    form = reverse("alerts:reply_form")
+    statement = {
+        "name": batches(150)[0],
+        "represents": batches(200)[1],
+        "email": "legal@example.com",
+        "actor_name": batches(200)[2],
+        "licence_number": "<b>1</b>",
+        "statement": ALL_PAYLOADS,
+    }
+    refused = client_for(None).post(form, {**statement, "statement": ""})
+    assert refused.status_code == 200
+    assert_inert(refused.content.decode(), "the refused right-of-reply form")
+    client_for(None).post(form, statement)
+    reply = RightOfReply.objects.get()
+    check(moderator, reverse("alerts:replies"))
+    url = reverse("alerts:reply", kwargs={"pk": reply.pk})
+    check(moderator, url)
+    client_for(moderator).post(url, {"action": "attach", "alert": alert.pk})
+    check(vera, reverse("alerts:detail", args=[alert.pk]))
+
+
+def test_a_library_collections_title_and_introduction(alice, moderator, dave):
+    from commons.library.models import Work
+    from commons.library.services import create_work, save_collection
+    from commons.library.tests.conftest import publish
+
+    work = create_work(fields={"type": Work.Type.TOOLKIT}, title="Toolkit")
+    publish(work, language="en", title="Toolkit", by=alice, moderator=moderator)
+    collections = [
+        save_collection(
+            fields={
+                "slug": f"hostile-{i}",
+                "title": title,
+                "introduction": ALL_PAYLOADS,
+                "is_published": True,
+            },
+            works=[work],
+            curator=moderator,
+        )
+        for i, title in enumerate(batches(300))
+    ]
+    for user in (None, dave):
+        check(user, reverse("library:collections"))
+        for collection in collections:
+            check(user, reverse("library:collection", args=[collection.slug]))

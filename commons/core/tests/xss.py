@@ -50,7 +50,7 @@ PAYLOADS = [
     "&lt;script&gt;alert(1)&lt;/script&gt;",
     "\uff1cscript\uff1ealert(1)\uff1c/script\uff1e",
     "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "{{ 7331|add:1000 }}",
+    '{{ "injected"|add:"-by-template" }}',
     "{% debug %}",
     "${7*7}",
 ]
@@ -58,7 +58,8 @@ PAYLOADS = [
 ALL_PAYLOADS = "\n\n".join(PAYLOADS)
 
 # What template injection would print if a field were ever rendered as a template.
-TEMPLATE_INJECTION_SIGNS = ["8331", "sql_queries", "DEFAULT_MESSAGE_LEVELS"]
+# (Not a number: a random token on the page could hold any short run of digits.)
+TEMPLATE_INJECTION_SIGNS = ["injected-by-template", "sql_queries", "DEFAULT_MESSAGE_LEVELS"]
 
 URL_ATTRIBUTES = {
     "href",
