@@ -31,15 +31,17 @@ def batches(limit: int) -> list[str]:
     return [*found, current]
 
 
-def page(user, url: str, **params) -> str:
-    response = client_for(user).get(url, params)
+def page(user, url: str, *, htmx: bool = False, **params) -> str:
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client_for(user).get(url, params, headers=headers)
     assert response.status_code == 200, f"{url}: {response.status_code}"
     return response.content.decode()
 
 
-def check(user, url: str, *, shows: bool = True, **params) -> str:
-    """Check that the page at `url` is inert and, unless told otherwise, shows the corpus."""
-    html = page(user, url, **params)
+def check(user, url: str, *, shows: bool = True, htmx: bool = False, **params) -> str:
+    """Check that the page at `url` (or its htmx fragment) is inert and, unless told
+    otherwise, shows the corpus."""
+    html = page(user, url, htmx=htmx, **params)
     assert_inert(html, url)
     if shows:
         assert "alert(1)" in html, f"{url} does not show the payloads: the check proves nothing"
@@ -93,6 +95,7 @@ def test_an_organisations_name_summary_and_description(staff, dave):
     for user in (None, dave):
         check(user, reverse("directory:search"))
         check(user, reverse("directory:search"), q="alert")
+        check(user, reverse("directory:search"), q="alert", htmx=True)
         for organisation in organisations:
             check(user, reverse("accounts:organisation", args=[organisation.slug]))
 
@@ -139,6 +142,7 @@ def test_a_library_resources_title_and_summary(alice, moderator, dave):
     for user in (None, dave, alice):
         check(user, reverse("library:search"))
         check(user, reverse("library:search"), q="alert")
+        check(user, reverse("library:search"), q="alert", htmx=True)
         for work in works:
             check(user, reverse("library:work", args=[work.slug]))
             check(user, reverse("library:resource", args=[work.slug, "en"]))
@@ -289,6 +293,7 @@ def test_a_persons_name_title_bio_and_expertise(lantern, alice, dave):
     for user in (dave, alice):
         check(user, reverse("directory:people"))
         check(user, reverse("directory:people"), q="alert")
+        check(user, reverse("directory:people"), q="alert", htmx=True)
         for person in people:
             check(user, reverse("directory:person", args=[person.pk]))
     check(alice, reverse("accounts:members", args=[lantern.slug]))
