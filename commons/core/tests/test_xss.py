@@ -428,3 +428,30 @@ def test_a_library_collections_title_and_introduction(alice, moderator, dave):
         check(user, reverse("library:collections"))
         for collection in collections:
             check(user, reverse("library:collection", args=[collection.slug]))
+
+
+def test_an_events_recommendations(lantern, alice, dave):
+    from commons.events import outcomes
+    from commons.events.models import Recommendation, Theme
+    from commons.events.tests.conftest import make_event
+
+    forum = make_event(
+        organisers=[lantern],
+        slug="hostile-forum",
+        title="Forum",
+        starts_at=timezone.now() - datetime.timedelta(days=60),
+        online_url="",
+    )
+    [recommendation] = outcomes.add_recommendations(
+        event=forum,
+        region="asia-pacific",
+        audience=Recommendation.Audience.GOVERNMENTS_NATIONAL,
+        themes=[Theme.objects.get(code="migration")],
+        countries=["TH"],
+        texts=[ALL_PAYLOADS],
+        actor=alice,
+    )
+    for user in (None, dave, alice):
+        check(user, reverse("events:recommendations"))
+        check(user, reverse("events:recommendation", args=[recommendation.pk]))
+        check(user, reverse("events:outcomes", args=[forum.slug]))
