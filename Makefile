@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/test
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-journeys bench-surveys bench-library bench-newsletter bench-weight messages clean
+.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-journeys bench-surveys bench-library bench-newsletter bench-weight bench-sqlite-writers messages clean
 
 ## demo: set up everything and run the platform with demo data on http://127.0.0.1:8000
 demo: install
@@ -69,6 +69,9 @@ bench-newsletter: install postgres
 
 bench-weight: install
 	$(VENV)/bin/python bench/page_weight.py
+
+bench-sqlite-writers: install
+	$(VENV)/bin/python bench/sqlite_writers.py
 
 messages: install
 	cd commons && ../$(COMMONS) makemessages --all --no-obsolete --ignore 'static/*' && ../$(COMMONS) compilemessages
