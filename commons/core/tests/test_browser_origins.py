@@ -4,12 +4,9 @@ main pages load goes to the site itself (no third-party fonts, scripts or tracke
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page
 
-from commons.conftest import make_user, with_totp
-from commons.core.tests.test_browser_csp import PUBLIC, SIGNED_IN
+from commons.core.tests.test_browser_csp import PUBLIC, SIGNED_IN, sign_in_as_staff
 
 pytestmark = pytest.mark.browser
 
@@ -48,20 +45,7 @@ def test_public_pages_ask_no_other_origin_for_anything(page, live_server, lanter
 
 
 def test_signed_in_pages_ask_no_other_origin_for_anything(page, live_server, lantern):
-    staff = with_totp(
-        make_user("origins-staff@example.org", name="Stella", is_staff=True, is_superuser=True)
-    )
-    client = Client()
-    client.force_login(staff)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in_as_staff(page, live_server, "origins-staff@example.org")
     assert _visit(page, SIGNED_IN, live_server.url) == []
 
 
