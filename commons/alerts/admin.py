@@ -4,17 +4,7 @@ the pages, which keep the history and the audit."""
 from django.contrib import admin
 
 from commons.alerts.models import Alert, AlertEvent, AlertSubscription, RightOfReply
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from commons.core.admin import ReadOnlyAdmin
 
 
 class AlertEventInline(admin.TabularInline):

@@ -5,6 +5,7 @@ account), issues through the editor's pages, deliveries through the sender."""
 
 from django.contrib import admin
 
+from commons.core.admin import ReadOnlyAdmin
 from commons.newsletter.models import Delivery, Issue, IssueItem, Subscriber
 
 EVIDENCE = [
@@ -52,7 +53,7 @@ class IssueItemInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(ReadOnlyAdmin):
     """Issues to look at; they are written, scheduled and sent on the editor's pages."""
 
     list_display = ["subject", "status", "period_start", "period_end", "sent_at"]
@@ -72,18 +73,9 @@ class IssueAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [IssueItemInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     """What happened to each copy of an issue: staff look it up, nobody edits it (the
     sender's claims and retries depend on these rows)."""
 
@@ -102,12 +94,3 @@ class DeliveryAdmin(admin.ModelAdmin):
         "claimed_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
