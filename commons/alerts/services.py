@@ -15,8 +15,9 @@ from commons.accounts.models import Membership, User
 from commons.alerts import names, rules
 from commons.alerts.models import Alert, AlertEvent, AlertSubscription, RightOfReply
 from commons.core.models import AuditEvent
-from commons.core.services import queue_templated_email, record_audit
+from commons.core.services import queue_templated_email, recipient_language, record_audit
 from commons.lib.geo import country_name
+from commons.lib.lists import join_list
 
 # What ``save_alert`` takes as ``fields``.
 ALERT_FIELDS = (
@@ -221,7 +222,7 @@ def submit_reply(*, fields: dict, ip_address: str | None) -> RightOfReply:
                 to=[moderator.email],
                 template="alerts/email/reply_received",
                 context={},
-                language=moderator.language or None,
+                language=recipient_language(moderator),
             )
     return reply
 
@@ -380,7 +381,7 @@ def _tell_moderators(alert: Alert) -> None:
             to=[moderator.email],
             template="alerts/email/submitted",
             context={"alert_id": alert.pk},
-            language=moderator.language or None,
+            language=recipient_language(moderator),
         )
 
 
@@ -392,7 +393,7 @@ def _tell_author(alert: Alert, decision: str) -> None:
         to=[author.email],
         template=f"alerts/email/{decision}",
         context={"alert_id": alert.pk},
-        language=author.language or None,
+        language=recipient_language(author),
     )
 
 
@@ -426,13 +427,15 @@ def _tell_subscribers(alert: Alert) -> None:
             if person.pk in told:
                 continue
             told.add(person.pk)
-            language = person.language or settings.LANGUAGE_CODE
+            language = recipient_language(person)
             queue_templated_email(
                 to=[person.email],
                 template="alerts/email/new_alert",
                 context={
                     "alert_id": alert.pk,
-                    "countries": ", ".join(country_name(code, language) for code in theirs),
+                    "countries": join_list(
+                        (country_name(code, language) for code in theirs), language
+                    ),
                     "organisation": subscription.organisation.name,
                 },
                 language=language,

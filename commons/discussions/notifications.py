@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from commons.core.services import queue_templated_email
+from commons.core.services import queue_templated_email, recipient_language
 from commons.discussions import rules, services
 from commons.discussions.models import Message, Notification, Participant, Watch
 
@@ -180,7 +180,7 @@ def email_now(notifications: list[Notification]) -> int:
                 "unsubscribe_url": unsubscribe_url(participant),
                 "settings_url": settings.SITE_URL + reverse("discussions:settings"),
             },
-            language=user.language or None,
+            language=recipient_language(user),
             headers=unsubscribe_headers(participant),
         )
         sent += 1
@@ -290,7 +290,7 @@ def _send_digest(user, now: datetime.datetime) -> bool:
                 "settings_url": settings.SITE_URL + reverse("discussions:settings"),
                 "unsubscribe_url": unsubscribe_url(participant),
             },
-            language=user.language or None,
+            language=recipient_language(user),
             headers=unsubscribe_headers(participant),
         )
     return True

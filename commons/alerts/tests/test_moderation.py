@@ -198,6 +198,22 @@ def test_publishing_tells_subscribed_organisations_of_the_countries_only(
     assert alert.get_absolute_url() in notice.body
 
 
+def test_the_notice_names_several_countries_as_the_readers_language_lists_them(
+    vera, victor, moderator, django_capture_on_commit_callbacks
+):
+    from commons.alerts.services import publish_alert, save_subscription
+
+    victor.language = "fr"
+    victor.save()
+    beacon = vera.memberships.get().organisation
+    save_subscription(organisation=beacon, countries=["KH", "TH"], members_too=False, by=victor)
+    alert = make_alert(vera, countries=["KH", "TH"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_alert(alert=alert, moderator=moderator)
+    [notice] = [m for m in mail.outbox if m.to == [victor.email]]
+    assert "Cambodge et Thaïlande" in notice.subject + notice.body
+
 def _org(user) -> int:
     return user.memberships.get().organisation_id
 
