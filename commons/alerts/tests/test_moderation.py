@@ -214,6 +214,7 @@ def test_the_notice_names_several_countries_as_the_readers_language_lists_them(
     [notice] = [m for m in mail.outbox if m.to == [victor.email]]
     assert "Cambodge et Thaïlande" in notice.subject + notice.body
 
+
 def _org(user) -> int:
     return user.memberships.get().organisation_id
 
