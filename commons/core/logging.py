@@ -69,9 +69,10 @@ def RequestMiddleware(get_response):
             _request_id.reset(token)
         seconds = time.perf_counter() - start
         response["X-Request-ID"] = request_id
-        metrics.observe_request(
-            group=metrics.path_group(request), status=response.status_code, seconds=seconds
-        )
+        if settings.METRICS_ENABLED:  # nothing reads the counts otherwise
+            metrics.observe_request(
+                group=metrics.path_group(request), status=response.status_code, seconds=seconds
+            )
         if settings.LOG_FORMAT == "json":
             request_logger.info(
                 "%s %s %s",
