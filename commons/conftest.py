@@ -1,6 +1,9 @@
 """Shared personas (STYLE.md §10): alice (org admin), bob (member of the same
 organisation), carol (member of another organisation), dave (signed in, no
-organisation), an anonymous visitor, a moderator, a data steward and staff."""
+organisation), an anonymous visitor, a moderator, a data steward and staff.
+
+Lantern (alice's and bob's) and Harbour (carol's) are not verified. Beacon is: vera is
+its admin and victor a member (``verified_personas`` adds them to the eight)."""
 
 import os
 from pathlib import Path
@@ -38,6 +41,33 @@ def lantern(db) -> Organisation:
 @pytest.fixture
 def harbour(db) -> Organisation:
     return Organisation.objects.create(name="Harbour Legal Aid", slug="harbour", country="KH")
+
+
+@pytest.fixture
+def beacon(staff) -> Organisation:
+    from django.utils import timezone
+
+    return Organisation.objects.create(
+        name="Beacon Shelter Network",
+        slug="beacon",
+        country="VN",
+        verified_at=timezone.now(),
+        verified_by=staff,
+    )
+
+
+@pytest.fixture
+def vera(beacon) -> User:
+    user = make_user("vera@example.org", name="Vera")
+    Membership.objects.create(user=user, organisation=beacon, role="admin", status="active")
+    return user
+
+
+@pytest.fixture
+def victor(beacon) -> User:
+    user = make_user("victor@example.org", name="Victor")
+    Membership.objects.create(user=user, organisation=beacon, role="member", status="active")
+    return user
 
 
 @pytest.fixture
@@ -102,6 +132,12 @@ def personas(alice, bob, carol, dave, moderator, steward, staff) -> dict[str, Us
         "steward": steward,
         "staff": staff,
     }
+
+
+@pytest.fixture
+def verified_personas(personas, vera, victor) -> dict[str, User | None]:
+    """The eight personas and the admin and a member of a verified organisation."""
+    return {**personas, "vera": vera, "victor": victor}
 
 
 @pytest.fixture(autouse=True)
