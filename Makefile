@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/test
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo serve install test test-sqlite test-postgres lint browser postgres bench bench-directory bench-journeys bench-surveys bench-library bench-newsletter bench-weight bench-sqlite-writers messages clean
+.PHONY: demo serve install test test-sqlite test-postgres lint browser axe postgres bench bench-directory bench-journeys bench-surveys bench-library bench-newsletter bench-weight bench-sqlite-writers messages clean
 
 ## demo: set up everything and run the platform with demo data on http://127.0.0.1:8000
 demo: install
@@ -19,7 +19,7 @@ demo: install
 	@DEBUG=true COMMONS_DEMO=true $(COMMONS) serve
 
 ## test: set up everything and run lint, the whole suite on SQLite and on PostgreSQL
-test: install browser postgres test-sqlite test-postgres
+test: install browser axe postgres test-sqlite test-postgres
 
 install: $(VENV)/.synced
 
@@ -44,6 +44,11 @@ test-postgres: install
 ## browser: Debian's Chromium for the Playwright tests (never a downloaded browser)
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+## axe: axe-core from the npm registry for the accessibility tests (never served), with Debian's Node.js
+axe:
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	npm ci --ignore-scripts --no-audit --no-fund
 
 ## postgres: make sure a local PostgreSQL answers at TEST_DATABASE_URL
 postgres:
