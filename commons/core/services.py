@@ -160,6 +160,30 @@ def private_folder(name: str) -> Path:
     return folder
 
 
+# Private folders of VAR_DIR: uploads waiting for their import job, and exports written
+# in the background waiting for the person who asked (``RESULT_KEPT``).
+UPLOADS = "uploads"
+EXPORTS = "exports"
+
+# How long an upload may wait for its job: one older than this belongs to a job that
+# never ran or died with its worker, and is deleted by ``commons retention``.
+UPLOAD_KEPT = datetime.timedelta(days=7)
+
+
+def old_private_files(name: str, kept: datetime.timedelta, *, now=None) -> list[Path]:
+    """The files of ``private_folder(name)`` last written more than ``kept`` ago."""
+    cutoff = ((now or timezone.now()) - kept).timestamp()
+    return [path for path in private_folder(name).iterdir() if path.stat().st_mtime < cutoff]
+
+
+def delete_old_private_files(name: str, kept: datetime.timedelta, *, now=None) -> int:
+    """Delete ``old_private_files(name, kept)``; returns how many went."""
+    old = old_private_files(name, kept, now=now)
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)
+
+
 def keep_file(*, data: bytes, folder: str, prefix: str, suffix: str = "") -> Path:
     """Keep a file a background job reads or writes: in ``private_folder(folder)``,
     readable by the server's user only, under a random name. An upload waits in

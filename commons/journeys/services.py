@@ -23,7 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
-from commons.core.services import keep_file, record_audit, start_progress
+from commons.core.services import UPLOADS, keep_file, record_audit, start_progress
 from commons.journeys import ctdc, formats, tallies
 from commons.journeys.models import Batch, Record
 from commons.journeys.rules import can_contribute_journeys, can_manage_batch
@@ -180,7 +180,7 @@ def queue_import(*, organisation, by, data: bytes, attestation: str):
 
     attestation = _checked_contributor(organisation, by, Batch.Source.UPLOAD, attestation)
     check_file(organisation=organisation, source=io.BytesIO(data))
-    path = keep_file(data=data, folder="uploads", prefix="journeys")
+    path = keep_file(data=data, folder=UPLOADS, prefix="journeys")
     progress = start_progress(label=_("Importing journey records"), owner=by)
     transaction.on_commit(
         lambda: tasks.import_records.enqueue(

@@ -2,7 +2,9 @@
 
 Withdrawn journey batches are not here: their records are deleted at withdrawal
 (``journeys.services.withdraw_batch``) and the batch row stays, without records, as
-the organisation's history; there is no grace period to wait for.
+the organisation's history; there is no grace period to wait for. The file a journeys
+or survey import was uploaded in is deleted by its job; one whose job never ran (a
+worker killed, a queue emptied) is deleted here after ``UPLOAD_KEPT``.
 """
 
 from collections.abc import Callable
@@ -16,6 +18,14 @@ from django.utils import timezone
 from commons.alerts.models import Alert
 from commons.alerts.services import expire_alerts
 from commons.core.models import AuditEvent
+from commons.core.services import (
+    EXPORTS,
+    RESULT_KEPT,
+    UPLOAD_KEPT,
+    UPLOADS,
+    delete_old_private_files,
+    old_private_files,
+)
 from commons.operations.models import WorkerHeartbeat
 
 # A heartbeat older than this belongs to a worker that has stopped for good.
@@ -73,12 +83,23 @@ def _heartbeats(now: datetime, dry_run: bool) -> int:
     return deleted
 
 
+def _private_files(folder: str, kept: timedelta) -> Callable[[datetime, bool], int]:
+    def step(now: datetime, dry_run: bool) -> int:
+        if dry_run:
+            return len(old_private_files(folder, kept, now=now))
+        return delete_old_private_files(folder, kept, now=now)
+
+    return step
+
+
 STEPS: dict[str, Callable[[datetime, bool], int]] = {
     "expired sessions": _sessions,
     "audit events": _audit_events,
     "alerts expired": _alerts,
     "finished task results": _task_results,
     "stopped workers' heartbeats": _heartbeats,
+    "expired export files": _private_files(EXPORTS, RESULT_KEPT),
+    "abandoned upload files": _private_files(UPLOADS, UPLOAD_KEPT),
 }
 
 
@@ -89,7 +110,8 @@ def apply_retention(
 
     Side effects (none with ``dry_run``, which only counts): deletes expired sessions,
     audit events older than ``AUDIT_RETENTION_DAYS`` (never when it is 0), finished
-    task results older than ``TASK_RESULTS_RETENTION_DAYS`` and old worker heartbeats;
+    task results older than ``TASK_RESULTS_RETENTION_DAYS``, old worker heartbeats,
+    export files older than ``RESULT_KEPT`` and uploads older than ``UPLOAD_KEPT``;
     marks expired the published alerts whose time has passed. Each step is its own
     transaction; ``report(step, count)`` is called after each."""
     now = now or timezone.now()

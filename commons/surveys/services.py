@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
 from commons.core.services import (
+    EXPORTS,
     RESULT_KEPT,
+    UPLOADS,
+    delete_old_private_files,
     keep_file,
-    private_folder,
     record_audit,
     start_progress,
 )
@@ -229,7 +231,7 @@ def queue_responses_import(*, survey: Survey, by, data: bytes):
 
     _managed(survey, by)
     read_table(data)  # the header and the format, now; rows are read by the job
-    path = keep_file(data=data, folder="uploads", prefix="survey-responses")
+    path = keep_file(data=data, folder=UPLOADS, prefix="survey-responses")
     progress = start_progress(label=_("Importing survey responses"), owner=by)
     transaction.on_commit(
         lambda: tasks.import_responses.enqueue(
@@ -244,10 +246,6 @@ def queue_responses_import(*, survey: Survey, by, data: bytes):
 INLINE_EXPORT_ROWS = {"csv": 50_000, "xlsx": 5_000}
 
 
-# Where exports written in the background wait for the person who asked (a day).
-EXPORTS = "exports"
-
-
 def queue_responses_export(*, survey: Survey, by, format: str, filters: dict[str, str]):
     """Write the survey's raw responses (``exports.export_responses``) in the background
     (``tasks.export_responses``); returns the job's ``Progress``, whose result names the
@@ -260,10 +258,7 @@ def queue_responses_export(*, survey: Survey, by, format: str, filters: dict[str
 
     if not can_read_responses(by, survey):
         raise PermissionDenied
-    cutoff = timezone.now() - RESULT_KEPT
-    for old in private_folder(EXPORTS).iterdir():
-        if old.stat().st_mtime < cutoff.timestamp():
-            old.unlink(missing_ok=True)
+    delete_old_private_files(EXPORTS, RESULT_KEPT)
     progress = start_progress(label=_("Writing the survey's responses"), owner=by)
     transaction.on_commit(
         lambda: tasks.export_responses.enqueue(

@@ -1,6 +1,7 @@
 """`commons retention`: what outlived its period goes, and nothing else."""
 
 import datetime
+import os
 import uuid
 from io import StringIO
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from commons.alerts.models import Alert
 from commons.alerts.tests.conftest import make_alert, verified_member
 from commons.core.models import AuditEvent
-from commons.core.services import record_audit
+from commons.core.services import EXPORTS, UPLOADS, private_folder, record_audit
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -117,3 +118,31 @@ def test_finished_task_results_older_than_the_period_are_deleted(settings):
     assert "finished task results: 2" in run()
     kept = set(DBTaskResult.objects.values_list("id", flat=True))
     assert kept == {recent.pk, uuid.UUID(waiting.id)}
+
+
+def _file_written(folder, name: str, days_ago: float):
+    path = folder / name
+    path.write_bytes(b"rows")
+    stamp = _days_ago(days_ago).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_export_files_go_after_a_day_and_abandoned_uploads_after_a_week(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    exports, uploads = private_folder(EXPORTS), private_folder(UPLOADS)
+    old_export = _file_written(exports, "survey-old.csv", 2)
+    new_export = _file_written(exports, "survey-new.csv", 0.5)
+    waiting = _file_written(uploads, "journeys-waiting", 3)
+    abandoned = _file_written(uploads, "journeys-abandoned", 8)
+
+    assert "expired export files: 1" in run("--dry-run")
+    assert old_export.exists()
+
+    output = run()
+    assert "expired export files: 1" in output
+    assert "abandoned upload files: 1" in output
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        [new_export.name, waiting.name]
+    )
+    assert not abandoned.exists()
