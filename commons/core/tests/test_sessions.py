@@ -1,5 +1,5 @@
 """A sign-in ends after a while idle and after a fixed lifetime; it starts a new session;
-changing the e-mail address asks for the password again."""
+changing the e-mail address, the password or a second factor asks for the password again."""
 
 import time
 
@@ -127,3 +127,23 @@ def test_setting_up_a_second_factor_asks_for_the_password_again(dave):
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_removing_a_second_factor_asks_for_a_code_again(dave):
+    from allauth.mfa.models import Authenticator
+
+    from commons.accounts.tests.test_login import _current_code
+    from commons.conftest import with_totp
+
+    with_totp(dave)
+    client = client_for(None)
+    _sign_in(client)
+    client.post(reverse("mfa_authenticate"), {"code": _current_code(dave)})
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert Authenticator.objects.filter(user=dave, type="totp").exists()
+
+    client.post(response["Location"], {"password": PASSWORD})
+    client.post(reverse("mfa_deactivate_totp"))
+    assert not Authenticator.objects.filter(user=dave, type="totp").exists()
