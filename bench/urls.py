@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from commons.urls import handler500  # noqa: F401 - the project's error page, here too
 from commons.urls import urlpatterns as project_urlpatterns
 
 

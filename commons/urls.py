@@ -5,6 +5,9 @@ from django.urls import include, path
 from commons.api import api
 from commons.core import views as core_views
 
+# The database or the disk failing gets a 503 that says so (commons.core.outage).
+handler500 = "commons.core.outage.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
