@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "commons.core.logging.RequestMiddleware",  # first: it times and counts every request
+    "commons.core.middleware.RefusalAuditMiddleware",  # sees every 403, CSRF's included
     "django.middleware.security.SecurityMiddleware",
     "commons.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -115,7 +116,11 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'commons.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
+        # A kept connection is checked before a request reuses it, so after the database
+        # restarts the next request opens a new one instead of failing on the dead one.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

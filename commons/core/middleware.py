@@ -171,3 +171,28 @@ class SessionTimeoutMiddleware:
     def _sign_out(request, message) -> None:
         logout(request)
         messages.info(request, message)
+
+
+class RefusalAuditMiddleware:
+    """Write every refused request (403) to the audit log, once.
+
+    Views refuse through ``core.errors.deny``, which records why; this catches the
+    refusals that come from elsewhere (a CSRF failure, a decorator, a service's
+    ``PermissionDenied``, the API's 403), so that none goes unrecorded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403 and not getattr(request, "access_denial_recorded", False):
+            from commons.core.models import AuditEvent
+            from commons.core.services import record_audit
+
+            record_audit(
+                action=AuditEvent.Action.ACCESS_DENIED,
+                request=request,
+                target_label=request.path[:255],
+                data={"reason": "refused", "path": request.path[:200], "method": request.method},
+            )
+        return response

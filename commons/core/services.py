@@ -76,6 +76,8 @@ def record_audit(
     """
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
+    if request is not None and action == AuditEvent.Action.ACCESS_DENIED:
+        request.access_denial_recorded = True  # core.middleware.RefusalAuditMiddleware
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEvent.objects.create(

@@ -76,3 +76,21 @@ def test_behind_a_trusted_proxy_the_visitors_address_is_recorded(settings, rf):
     assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="198.51.100.4")) == (
         "198.51.100.4"
     )
+
+
+def test_a_refused_request_is_recorded_once_whoever_refused_it(bob, lantern):
+    client_for(bob).get(reverse("accounts:members", args=[lantern.slug]))
+    client_for(bob).get(reverse("accounts:members", args=[lantern.slug]))
+    assert AuditEvent.objects.filter(action="access.denied").count() == 2
+
+
+def test_a_request_refused_for_its_missing_csrf_token_is_recorded(bob):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bob)
+    response = client.post(reverse("accounts:switch_language"), {"language": "fr"})
+    assert response.status_code == 403
+    event = AuditEvent.objects.get(action="access.denied")
+    assert event.actor == bob
+    assert event.data == {"reason": "refused", "path": "/language/", "method": "POST"}
