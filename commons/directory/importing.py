@@ -291,7 +291,8 @@ class _Importer:
         if not raw:
             return None
         low, high = FOUNDED_RANGE
-        if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
+        # int() raises ValueError for thousands of digits: a long text is no year anyway.
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 10 and low <= int(raw) <= high):
             raise ValidationError(
                 _("founded %(value)s is not a year from %(low)d to %(high)d")
                 % {"value": _show(raw), "low": low, "high": high}
