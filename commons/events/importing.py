@@ -142,6 +142,14 @@ def _columns(header: list[str]) -> dict[str, str]:
             _("Unknown columns: %(unknown)s. The columns are: %(columns)s.")
             % {"unknown": ", ".join(unknown), "columns": ", ".join(COLUMNS)}
         )
+    seen: dict[str, str] = {}
+    for name, ours in mapping.items():  # "Text" and "text": one would be lost silently
+        if ours in seen:
+            raise TabularError(
+                _("The columns %(first)s and %(second)s are the same column.")
+                % {"first": repr(seen[ours]), "second": repr(name)}
+            )
+        seen[ours] = name
     if not {"text", "title"} & set(mapping.values()):
         raise TabularError(_("The file has neither a text column nor a title column."))
     return mapping

@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 from openpyxl import Workbook
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
@@ -262,6 +263,9 @@ def assert_reported(table: Table, rejected: Iterable[tuple[int, str]]) -> None:
     """Every hostile row, and only those, is reported with its number and a reason that
     holds what its ``bad`` says."""
     reasons = {int(number): reason for number, reason in rejected}
+    if currently_in_test_context():  # for --hypothesis-show-statistics
+        event(f"good rows: {min(len(table.good), 4)}{'+' * (len(table.good) >= 4)}")
+        event(f"hostile rows: {min(len(table.bad), 4)}{'+' * (len(table.bad) >= 4)}")
     assert set(reasons) == set(table.bad), (reasons, table.bad)
     for number, expected in table.bad.items():
         assert reasons[number].strip()
@@ -276,10 +280,12 @@ def hostile_rows(
     columns: list[str],
     count: int,
     extra_cells: st.SearchStrategy[list[Any]] | None = None,
+    extra_reason: str = "cells",
 ) -> list[Row]:
     """``count`` rows, each good or hostile: ``good(index)`` draws a good row; a hostile
     one is a good row with one of ``columns`` given a value of ``corruptions`` (which
-    draws ``(value, reason)``), or with cells past the last column, or blank."""
+    draws ``(value, reason)``), or with cells past the last column (``extra_reason``
+    then), or blank."""
     rows: list[Row] = []
     for index in range(count):
         row = good(index)
@@ -295,7 +301,7 @@ def hostile_rows(
                 extra_cells
                 or st.lists(st.sampled_from(["x", "1", "TH", "=1+1"]), min_size=1, max_size=3)
             )
-            row.bad = "cells"
+            row.bad = extra_reason
         elif kind == "blank":
             row.cells = dict.fromkeys(row.cells, "")
         rows.append(row)
