@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
-from commons.lib.tabular import read_table
+from commons.lib.tabular import TabularError, read_table
 from commons.surveys.models import Response, Survey
 from commons.surveys.xlsform import Form, Question
 
@@ -122,6 +123,16 @@ def plan_columns(form: Form, header: list[str]) -> list[_Column]:
             plan.append(_Column(column, "note" if found.type == "note" else "answer", found))
         else:
             plan.append(_Column(column, "unknown"))
+    named: dict[tuple[str, str], str] = {}  # two columns for one answer: one would be lost
+    for column in plan:
+        if column.question is not None and column.kind != "note":
+            key = (column.question.name, column.choice)
+            if key in named:
+                raise TabularError(
+                    _("The columns %(first)s and %(second)s are the same question.")
+                    % {"first": repr(named[key]), "second": repr(column.name)}
+                )
+            named[key] = column.name
     return plan
 
 
@@ -187,7 +198,12 @@ def _answer(question: Question, value: str, column: str) -> Any:
             number = float(value)
         except ValueError:
             number = None
-        if number is None or (kind == "integer" and not number.is_integer()):
+        # nan, inf and 1e400 are floats, but no answer: JSON cannot hold them.
+        if (
+            number is None
+            or not math.isfinite(number)
+            or (kind == "integer" and not number.is_integer())
+        ):
             message = (
                 _("%(column)s: %(value)s is not a whole number.")
                 if kind == "integer"
@@ -263,7 +279,7 @@ def import_responses(
 
     Side effects: the good rows become submitted responses, in one transaction; an
     audit event ``surveys.responses_imported``. Raises ``TabularError`` for a file that
-    is not a table.
+    is not a table, or names one question (or choice) in two columns.
     """
     form = survey.form
     header, rows = read_table(source)

@@ -161,6 +161,7 @@ class Row:
     bad: str = ""  # text the reason for rejecting it must hold; "" for a good row
     extra: list[Any] = field(default_factory=list)  # cells past the last column
     skipped: bool = False  # a good row the import skips (already there)
+    expect: Any = None  # what a good row must become, when its cells do not say it plainly
 
     @property
     def blank(self) -> bool:
