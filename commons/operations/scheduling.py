@@ -24,6 +24,11 @@ from commons.operations.models import ScheduledJob, WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 TICK = 30.0  # seconds between two looks at the schedule
+# A running task whose worker has not recorded a heartbeat for this long is presumed lost
+# with it (killed, out of memory, machine gone) and goes back to the queue. Far above
+# TICK, and above the longest write transaction on SQLite, during which a busy worker's
+# heartbeat waits for the lock.
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -90,12 +95,66 @@ def run_job(*, name: str) -> str:
     return output
 
 
-def tick(*, worker_id: str) -> None:
-    """One look at the schedule: the heartbeat, then the due jobs. A database error
-    (down, locked) is logged and the next tick tries again."""
+def requeue_abandoned_tasks(
+    *, now: datetime | None = None, restarted_worker: str | None = None
+) -> list[str]:
+    """Put back in the queue the tasks a worker claimed and will never finish; returns
+    their ids. django-tasks-db leaves a task RUNNING for ever when its worker dies
+    without finishing it (SIGKILL, out of memory, power cut).
+
+    1. A task whose last claimant is ``restarted_worker``: that worker is starting, so
+       it runs nothing, and what it claimed before was cut short (a worker restarted
+       under the same ``--worker-id``, as a systemd template unit gives it).
+    2. A task whose last claimant's heartbeat is older than ``ABANDONED_AFTER`` (or,
+       never seen, that started longer ago than that).
+
+    Each task is put back with a conditional UPDATE on its status and start time, so
+    two workers doing this at once requeue it once, and a task that has meanwhile
+    finished is left alone. The task then runs again from the start: the imports refuse
+    a file already imported (``journeys.services.AlreadyImported``) and keep their rows
+    in one transaction, so a task cut short and run again stores its rows once.
+    """
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    running = list(
+        DBTaskResult.objects.running().values_list("pk", "worker_ids", "started_at", "task_path")
+    )
+    if not running:
+        return []
+    claimants = {ids[-1] for _pk, ids, _started, _path in running if ids}
+    seen = dict(
+        WorkerHeartbeat.objects.filter(worker_id__in=claimants).values_list("worker_id", "seen_at")
+    )
+    requeued = []
+    for pk, ids, started_at, task_path in running:
+        claimant = ids[-1] if ids else None
+        last_sign_of_life = seen.get(claimant, started_at)
+        lost = claimant is not None and claimant == restarted_worker
+        if not lost and (last_sign_of_life is None or now - last_sign_of_life > ABANDONED_AFTER):
+            lost = True
+        if lost and DBTaskResult.objects.filter(
+            pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at
+        ).update(status=TaskResultStatus.READY, started_at=None):
+            logger.warning(
+                "Task %s (%s) was left running by worker %s, which stopped; queued again",
+                pk,
+                task_path,
+                claimant,
+            )
+            requeued.append(str(pk))
+    return requeued
+
+
+def tick(*, worker_id: str, queue_jobs: bool = True) -> None:
+    """One look at the schedule: the heartbeat, the tasks lost with a stopped worker,
+    then (``queue_jobs``) the due jobs. A database error (down, locked) is logged and
+    the next tick tries again."""
     try:
         record_heartbeat(worker_id=worker_id)
-        for name in queue_due_jobs():
+        requeue_abandoned_tasks()
+        for name in queue_due_jobs() if queue_jobs else ():
             logger.info("Queued scheduled job %s", name)
     except DatabaseError:
         logger.exception("The schedule could not be read; trying again in %ss", TICK)
@@ -103,14 +162,16 @@ def tick(*, worker_id: str) -> None:
         close_old_connections()
 
 
-def start_scheduler(*, worker_id: str, interval: float = TICK) -> threading.Event:
+def start_scheduler(
+    *, worker_id: str, interval: float = TICK, queue_jobs: bool = True
+) -> threading.Event:
     """Run ``tick`` every ``interval`` seconds in a daemon thread; set the returned
     event to stop it."""
     stop = threading.Event()
 
     def loop() -> None:
         while not stop.is_set():
-            tick(worker_id=worker_id)
+            tick(worker_id=worker_id, queue_jobs=queue_jobs)
             stop.wait(interval)
 
     threading.Thread(target=loop, name="commons-scheduler", daemon=True).start()
