@@ -279,6 +279,9 @@ if MEDIA_STORAGE == "s3":
     if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
         raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
 WHITENOISE_USE_FINDERS = DEBUG
+# Files served at the site's root rather than under /static/: /favicon.ico, which browsers
+# and feed readers ask for whatever the page links.
+WHITENOISE_ROOT = BASE_DIR / "commons" / "root"
 # The library's uploads: documents and images (covers); the web server in front must
 # accept request bodies this large too.
 LIBRARY_MAX_FILE_MB = env_int("LIBRARY_MAX_FILE_MB", 25, minimum=1)
