@@ -3,6 +3,7 @@ import re
 import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from commons.lib.gazetteer import find_place
 from commons.lib.geo import COUNTRY_CHOICES, COUNTRY_CODES
 from commons.lib.languages import LANGUAGE_CHOICES, is_language
 from commons.lib.phones import to_e164
+from commons.library.files import UploadRefused, check_upload, content_type
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 MAX_VALUES_PER_FACET = 50
@@ -71,6 +73,22 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
 
+class LogoField(forms.ImageField):
+    """An image Pillow can open; one it refuses to open because of its size says so."""
+
+    def to_python(self, data):
+        from PIL import Image
+
+        try:
+            return super().to_python(data)
+        except ValidationError as error:
+            if isinstance(error.__cause__, Image.DecompressionBombError):
+                raise ValidationError(
+                    _("This image is too large to open safely (a “decompression bomb”).")
+                ) from None
+            raise
+
+
 def _select_many(label, choices, size: int) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
@@ -95,7 +113,7 @@ class OrganisationProfileForm(OrganisationForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Markdown: **bold**, *italic*, lists and links. No images or HTML."),
     )
-    logo = forms.ImageField(
+    logo = LogoField(
         label=_("Logo"), required=False, help_text=_("PNG, JPEG, WebP or GIF, at most 2 MB.")
     )
     founded = forms.IntegerField(
@@ -140,7 +158,14 @@ class OrganisationProfileForm(OrganisationForm):
             raise ValidationError(_("The logo is larger than 2 MB."))
         if logo.image.format not in LOGO_FORMATS:
             raise ValidationError(_("Upload a PNG, JPEG, WebP or GIF image."))
-        return logo
+        # The library's checks: the name agrees with the content, the pixels are few
+        # enough, and the image is re-encoded, so that what is served is an image and
+        # nothing else (no metadata, nothing appended: a polyglot's other half).
+        try:
+            checked = check_upload(logo, images_only=True)
+        except UploadRefused as refused:
+            raise ValidationError(str(refused)) from None
+        return SimpleUploadedFile(checked.name, checked.content, content_type(checked.kind))
 
 
 class PresenceForm(forms.Form):

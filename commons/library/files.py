@@ -38,6 +38,7 @@ MAX_XML_READ = 8 * 1024 * 1024  # XML read from one document to extract its text
 MAX_TEXT = 1_000_000  # characters of text kept for search
 MAX_PDF_PAGES = 2_000
 MAX_NAME = 120  # characters of the cleaned file name
+MAX_XML_PROLOG = 8 * 1024  # read from each XML part of a zip to find a DTD
 
 DOCUMENTS = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp")
 IMAGES = ("png", "jpeg", "gif", "webp")
@@ -301,9 +302,27 @@ def _office_kind(content: bytes) -> str:
     raise UploadRefused(f"{_('The file is a ZIP archive.')} {_accepted(False)}")
 
 
-def _check_zip(archive: zipfile.ZipFile, *, nested: bool) -> None:
+def check_archive(content: bytes, *, max_uncompressed: int | None = None) -> None:
+    """Raise ``UploadRefused`` for a zip (an office document, a workbook) that is damaged,
+    a zip bomb, encrypted, holds another archive or declares XML entities: the checks of
+    an upload's zip, for the imports of workbooks, which may unpack to more than a
+    library file (``max_uncompressed``, ``MAX_ZIP_UNCOMPRESSED`` by default). Nothing is
+    inflated beyond the first bytes of each part."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UploadRefused(_("The file looks like an office document but is damaged.")) from None
+    with archive:
+        _check_zip(archive, nested=False, max_uncompressed=max_uncompressed)
+
+
+def _check_zip(
+    archive: zipfile.ZipFile, *, nested: bool, max_uncompressed: int | None = None
+) -> None:
     """Refuse a zip bomb, an encrypted zip or a zip inside it, from its directory alone
-    (declared sizes: reading a part never goes past them)."""
+    (declared sizes: reading a part never goes past them), and an XML part that declares
+    entities (no office format needs a DTD; entities are how "billion laughs" and
+    external-entity attacks work)."""
     infos = archive.infolist()
     if not infos:
         raise UploadRefused(_("The file looks like an office document but is empty."))
@@ -312,7 +331,7 @@ def _check_zip(archive: zipfile.ZipFile, *, nested: bool) -> None:
             _("This document has more than %(limit)s parts; it cannot be checked.")
             % {"limit": number_format(MAX_ZIP_ENTRIES, force_grouping=True)}
         )
-    total = 0
+    total, max_uncompressed = 0, max_uncompressed or MAX_ZIP_UNCOMPRESSED
     for info in infos:
         if info.flag_bits & 0x1:
             raise UploadRefused(
@@ -320,7 +339,7 @@ def _check_zip(archive: zipfile.ZipFile, *, nested: bool) -> None:
             )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_ZIP_UNCOMPRESSED or (info.file_size > RATIO_FROM and ratio > MAX_ZIP_RATIO):
+        if total > max_uncompressed or (info.file_size > RATIO_FROM and ratio > MAX_ZIP_RATIO):
             raise UploadRefused(
                 _(
                     "This document unpacks to far more than its size (a “zip bomb”), so it is "
@@ -330,7 +349,17 @@ def _check_zip(archive: zipfile.ZipFile, *, nested: bool) -> None:
         name = info.filename.lower()
         if name.endswith(_ARCHIVE_SUFFIXES):
             raise _nested_archive()
-        if not info.is_dir() and _read(archive, info, 4) == b"PK\x03\x04":
+        head = b"" if info.is_dir() else _read(archive, info, MAX_XML_PROLOG)
+        # UTF-16 XML is ASCII with NULs between.
+        if name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in head.replace(b"\x00", b""):
+            raise UploadRefused(
+                _(
+                    "This document declares XML entities, which can hide an attack on the "
+                    "computer that opens it, so it is not accepted. Save it again from your "
+                    "office program and upload that."
+                )
+            )
+        if head[:4] == b"PK\x03\x04":
             # Charts in Word and PowerPoint keep their data as an embedded .xlsx: allowed,
             # one level deep, under the same checks; any other zip inside is refused.
             if nested or not ("/embeddings/" in name and name.endswith(_EMBEDDED_OFFICE)):
@@ -437,18 +466,29 @@ _DANGEROUS_PDF = {
     "RichMedia": gettext_lazy("embedded media"),
 }
 _PDF_NAME = re.compile(rb"/((?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})+)")
+# No PDF syntax starts so ("<" opens a hex string or a dictionary): a web page hidden in
+# a comment, after the end, or in a string, which a browser would run as HTML.
+_PDF_MARKUP = re.compile(rb"<(?:script|html|iframe|!doctype html|\?php)\b", re.IGNORECASE)
 
 
 def _check_pdf(content: bytes) -> None:
     """Refuse what is not a PDF's structure, a PDF locked with a password, and a PDF that
-    runs JavaScript, launches programs or carries files.
+    runs JavaScript, launches programs, carries files or hides a web page.
 
     The names are looked for twice: in the raw bytes outside stream data (hex-escaped
     names such as ``/J#61vaScript`` decoded), and in every object as pypdf reads them,
     which covers dictionaries hidden in compressed object streams."""
     if b"%%EOF" not in content:
         raise UploadRefused(_("The file starts like a PDF but is incomplete or damaged."))
-    found = {_pdf_name(m) for m in _PDF_NAME.findall(_outside_streams(content))}
+    outside = _outside_streams(content)
+    if _PDF_MARKUP.search(outside):
+        raise UploadRefused(
+            _(
+                "This PDF also holds a web page (HTML), which a browser could run, so it is not "
+                "accepted. Print it to a new PDF (“Save as PDF”) and upload that."
+            )
+        )
+    found = {_pdf_name(m) for m in _PDF_NAME.findall(outside)}
     found |= _pdf_object_names(content)
     dangers = sorted({str(_DANGEROUS_PDF[name]) for name in found if name in _DANGEROUS_PDF})
     if dangers:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -145,10 +146,7 @@ def write_workbook(sheets: Mapping[str, Iterable[Sequence]]) -> bytes:
 
 def read_form(data: bytes) -> Form:
     """Read and check an XLSForm workbook. Raises ``FormError``."""
-    if not data.startswith(b"PK\x03\x04"):  # an .xlsx file is a zip archive
-        raise FormError(
-            _("This is not an XLSForm workbook: save the form as an Excel workbook (.xlsx).")
-        )
+    _check_workbook(data)
     try:
         workbook = get_xlsform(xlsform=data)
         rows = _rows(workbook.survey)
@@ -184,6 +182,29 @@ def read_form(data: bytes) -> Form:
         questions=tuple(questions),
         groups=groups,
     )
+
+
+def _check_workbook(data: bytes) -> None:
+    """Raise ``FormError`` unless ``data`` is an Excel workbook that is safe to give
+    pyxform, which holds every cell in memory: the library's checks of an office
+    document's zip (bombs, encryption, archives inside, XML entities)."""
+    from commons.library.files import UploadRefused, check_archive
+
+    not_a_workbook = FormError(
+        _("This is not an XLSForm workbook: save the form as an Excel workbook (.xlsx).")
+    )
+    if not data.startswith(b"PK\x03\x04"):  # an .xlsx file is a zip archive
+        raise not_a_workbook
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "xl/workbook.xml" not in archive.namelist():  # a Word document, say
+                raise not_a_workbook
+    except zipfile.BadZipFile:
+        raise not_a_workbook from None
+    try:
+        check_archive(data)
+    except UploadRefused as refused:
+        raise FormError(str(refused)) from None
 
 
 def _settings(workbook, name: str) -> str:
