@@ -305,10 +305,9 @@ def ctdc_row(row: dict) -> formats.JourneyRow:
     majority = _majority(cell(MAJORITY), name(MAJORITY))
     if age_band == AgeBand.UNKNOWN and majority:
         age_band = AgeBand.CHILD if majority == "child" else AgeBand.ADULT
-    minor_when_exploited = (
-        age_group(age_band) == "child"
-        or _majority(cell(MAJORITY_AT_EXPLOIT), name(MAJORITY_AT_EXPLOIT)) == "child"
-    )
+    # Read even when the age band already says "child", so that a bad cell is reported.
+    at_exploit = _majority(cell(MAJORITY_AT_EXPLOIT), name(MAJORITY_AT_EXPLOIT))
+    minor_when_exploited = age_group(age_band) == "child" or at_exploit == "child"
     sectors = [SECTORS[column] for column in flags(SECTORS)]
     relations = [RELATIONS[column] for column in flags(RELATIONS)]
     return formats.JourneyRow(
