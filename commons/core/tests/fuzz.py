@@ -309,3 +309,15 @@ def hostile_rows(
             row.cells = dict.fromkeys(row.cells, "")
         rows.append(row)
     return rows
+
+
+def reported_on_page(answer) -> Any:
+    """The report an import page rendered (its context's ``report``), once the page is
+    known to have answered 200 and to show every rejected row's number."""
+    assert answer.status_code == 200
+    report = answer.context["report"]
+    page = answer.content.decode()
+    rejected = report["rejected"] if isinstance(report, dict) else report.rejected
+    for number, _reason in rejected:
+        assert f"<td>{number}</td>" in page
+    return report

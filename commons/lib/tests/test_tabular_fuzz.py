@@ -3,13 +3,24 @@ reads its file with: whatever the bytes, it gives rows or a ``TabularError`` wit
 message, never another exception (see core/tests/fuzz.py)."""
 
 import io
+import warnings
 import zipfile
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
-from commons.core.tests.fuzz import LAYOUTS, Row, Table, fuzz, odd_text, same_text, write
+from commons.core.tests.fuzz import (
+    LAYOUTS,
+    Formula,
+    Row,
+    Table,
+    fuzz,
+    odd_text,
+    same_text,
+    write,
+)
 from commons.lib.tabular import TabularError, read_table
 
 
@@ -85,3 +96,55 @@ def test_a_csv_file_with_a_nul_character_is_refused_naming_its_line(encoding):
     lines = ["name,country", *(f"Organisation {n},TH" for n in range(1_000)), "Bad\x00,TH"]
     message = _refused("\n".join(lines).encode(encoding))
     assert "Line 1002 of the file holds a NUL character" in message
+
+
+@fuzz(40)
+@given(
+    value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**20), 10**20)),
+    style=st.sampled_from(["yyyy-mm-dd", "hh:mm", "yyyy-mm-dd hh:mm:ss", "[h]:mm:ss", "0.00"]),
+)
+def test_a_number_styled_as_a_date_out_of_range_is_read_as_text(value, style):
+    book = Workbook()
+    book.active.append(["name", "founded"])
+    book.active.append(["Lantern", value])
+    book.active["B2"].number_format = style
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns of a date out of range
+        _header, rows = _read_all(buffer.getvalue())
+    assert [number for number, _row in rows] == [2]
+    assert isinstance(rows[0][1]["founded"], str)
+
+
+def test_a_formula_cell_is_read_as_its_cached_value_none_when_never_computed():
+    table = Table(["name", "country"], [Row({"name": Formula('=HYPERLINK("x")'), "country": "TH"})])
+    _header, rows = _read_all(write(table, "xlsx"))
+    assert rows == [(2, {"name": "", "country": "TH"})]
+    _header, rows = _read_all(write(table, "csv"))
+    assert rows == [(2, {"name": '=HYPERLINK("x")', "country": "TH"})]
+
+
+@pytest.mark.parametrize("layout", ["csv", "xlsx"])
+def test_a_very_long_cell_is_read_whole_or_refused_with_the_row(layout):
+    long = "word " * 40_000  # 200,000 characters: past csv's field size limit
+    table = Table(["name", "summary"], [Row({"name": "Lantern", "summary": long})])
+    try:
+        _header, rows = _read_all(write(table, layout))
+    except TabularError as error:
+        assert layout == "csv" and "Row 2 cannot be read" in str(error)
+    else:  # a cell of a workbook holds 32,767 characters at most (openpyxl cuts it)
+        assert rows[0][1]["summary"] == (long if layout == "csv" else long[:32_767]).strip()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32", "cp1252", "shift_jis"])
+def test_a_csv_file_in_another_encoding_is_refused_or_read_as_written(encoding):
+    name = "日本" if encoding == "shift_jis" else "Crèche “Lanterne”"
+    text = f"name,country\n{name},TH\n"
+    data = text.encode(encoding)
+    try:
+        _header, rows = _read_all(data)
+    except TabularError as error:
+        assert "UTF-8" in str(error) or "not a CSV or XLSX table" in str(error)
+    else:  # only UTF-16 with a byte-order mark (utf-32 starts with one) may be read
+        assert rows[0][1]["name"] == name
