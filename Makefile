@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/test
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo serve install test test-sqlite test-postgres lint browser axe postgres bench bench-directory bench-journeys bench-surveys bench-library bench-newsletter bench-weight bench-sqlite-writers messages clean
+.PHONY: demo serve install test test-sqlite test-postgres lint browser axe postgres bench bench-directory bench-journeys bench-surveys bench-library bench-newsletter bench-weight bench-sqlite-writers bench-load bench-faults messages clean
 
 ## demo: set up everything and run the platform with demo data on http://127.0.0.1:8000
 demo: install
@@ -77,6 +77,16 @@ bench-weight: install
 
 bench-sqlite-writers: install
 	$(VENV)/bin/python bench/sqlite_writers.py
+
+## bench-load: 5 minutes of a realistic mix on gunicorn, PostgreSQL and Redis of its own (locust)
+bench-load: install
+	$(VENV)/bin/python bench/load.py
+
+## bench-faults: a worker killed mid-import (PostgreSQL, SQLite); PostgreSQL restarted under load
+bench-faults: install
+	$(VENV)/bin/python bench/faults.py
+	$(VENV)/bin/python bench/faults.py --sqlite
+	$(VENV)/bin/python bench/load.py --seconds 60 --fault postgres-restart
 
 messages: install
 	cd commons && ../$(COMMONS) makemessages --all --no-obsolete --ignore 'static/*' && ../$(COMMONS) compilemessages

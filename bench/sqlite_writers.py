@@ -4,14 +4,19 @@ Sets up a throw-away SQLite database (WAL, IMMEDIATE transactions and the busy t
 commons/settings.py) in a temporary directory, starts gunicorn with 4 workers of 5 threads
 (20 requests at once) on a free loopback port, and for ``--seconds`` lets 20 client
 threads write as people do: guests registering for an upcoming event with no limit on
-places (the public form), signed-in members registering in one click, and visitors
-subscribing to the newsletter. Each client GETs the form first (its CSRF cookie and
-token), then POSTs. Prints, per run and as the median of ``--runs`` runs, the writes
+places (the public form), signed-in members registering in one click, visitors
+subscribing to the newsletter, and members of a verified organisation importing journey
+records: each upload a new CSV file of ``--import-rows`` rows (bench/journeys.py's
+generator), imported within the request (files under 1 MB are) in one transaction that
+holds SQLite's write lock while it stores every row. Each client GETs the form first (its
+CSRF cookie and token), then POSTs. Prints, per run and as the median of ``--runs`` runs, the writes
 attempted, succeeded and failed by status, p50/p95/p99 latency and writes per second,
 counts "database is locked" in the answers and in the server's log, and checks that the
-database holds exactly one new row per successful answer (issue 11).
+database holds exactly one new row per successful answer (one batch of ``--import-rows``
+records per successful import) (issue 11).
 
     .venv/bin/python bench/sqlite_writers.py [--seconds 20] [--runs 3] [--clients 20]
+        [--importers 2] [--import-rows 500]
 """
 
 from __future__ import annotations
@@ -43,6 +48,9 @@ SLUG = "bench-writers"
 LOCKED = b"database is locked"
 DROPPED_ENV = ("DATABASE_URL", "REDIS_URL", "MEDIA_STORAGE", "MEDIA_ROOT", "COMMONS_DEMO")
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+IMPORTED = re.compile(rb"Batch \d+: [\d,]+ records? accepted")
+ORG_SLUG = "bench-writers-importers"
+ATTESTATION = "Synthetic benchmark data (bench/sqlite_writers.py): no real person is described."
 
 
 @dataclass
@@ -74,9 +82,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--subscribers", type=int, default=3, help="of the clients, newsletter subscribers (3)"
     )
+    parser.add_argument(
+        "--importers", type=int, default=2, help="of the clients, journeys importers (2)"
+    )
+    parser.add_argument(
+        "--import-rows", type=int, default=500, help="records in each imported file (500)"
+    )
     args = parser.parse_args()
-    if args.members + args.subscribers > args.clients or args.seconds <= 0 or args.runs < 1:
-        parser.error("--members + --subscribers must not exceed --clients; runs, seconds > 0")
+    writers = args.members + args.subscribers + args.importers
+    if writers > args.clients or args.seconds <= 0 or args.runs < 1 or args.import_rows < 1:
+        parser.error(
+            "--members + --subscribers + --importers must not exceed --clients; "
+            "runs, seconds and import rows > 0"
+        )
     return args
 
 
@@ -106,8 +124,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(member_sessions: int) -> list[str]:
-    """Migrate, publish the event, and sign in members: their session keys, one a write."""
+def prepare(member_sessions: int, importers: int) -> tuple[list[str], list[str]]:
+    """Migrate, publish the event, and sign in members: their session keys, one a write;
+    and the importers, members of a verified organisation: their session keys."""
     import django
 
     django.setup()
@@ -143,19 +162,41 @@ def prepare(member_sessions: int) -> list[str]:
         User(email=f"member{i}@bench.example.org", name=f"Member {i}", password="!")
         for i in range(member_sessions)
     )
-    client, keys = Client(), []
-    for user in users:
+    from commons.accounts.models import Membership, Organisation
+
+    staff = User.objects.create(email="staff@bench.example.org", password="!", is_staff=True)
+    organisation = Organisation.objects.create(
+        name="Bench importers", slug=ORG_SLUG, country="TH", verified_at=start,
+        verified_by=staff,
+    )  # fmt: skip
+    importer_users = User.objects.bulk_create(
+        User(email=f"importer{i}@bench.example.org", name=f"Importer {i}", password="!")
+        for i in range(importers)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, organisation=organisation, role="member", status="active")
+        for user in importer_users
+    )
+    client, keys, importer_keys = Client(), [], []
+    for user in users + importer_users:
         client.force_login(user)
-        keys.append(client.cookies["sessionid"].value)
+        (keys if user in users else importer_keys).append(client.cookies["sessionid"].value)
         client.cookies.clear()
     connection.close()
-    return keys
+    return keys, importer_keys
+
+
+def django_connection_close() -> None:
+    from django.db import connection
+
+    connection.close()
 
 
 def counts() -> dict[str, int]:
     from django.db import connection
 
     from commons.events.models import Registration
+    from commons.journeys.models import Batch, Record
     from commons.newsletter.models import Subscriber
 
     registrations = Registration.objects.filter(event__slug=SLUG)
@@ -163,6 +204,8 @@ def counts() -> dict[str, int]:
         "guest": registrations.filter(user__isnull=True).count(),
         "member": registrations.filter(user__isnull=False).count(),
         "newsletter": Subscriber.objects.count(),
+        "import": Batch.objects.filter(organisation__slug=ORG_SLUG).count(),
+        "import records": Record.objects.filter(organisation__slug=ORG_SLUG).count(),
     }
     connection.close()
     return found
@@ -175,10 +218,13 @@ class Session:
         self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
         self.cookies = dict(cookies or {})
 
-    def request(self, method: str, path: str, form: dict | None = None):
+    def request(self, method: str, path: str, form: dict | None = None, files=None):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
-        if form is not None:
+        if files:
+            body, headers["Content-Type"] = multipart(form or {}, files)
+            headers["Referer"] = f"http://{HOST}/"
+        elif form is not None:
             body = urllib.parse.urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{HOST}/"
@@ -205,15 +251,64 @@ class Session:
         return match.group(1).decode()
 
 
-def client(kind, number, port, deadline, tally, member_keys, run_id) -> None:
+def multipart(fields: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type, as a browser sends a form."""
+    boundary = secrets.token_hex(16)
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    for name, (filename, content) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def journeys_file(folder: Path, *, rows: int, seed: int) -> bytes:
+    """A new CSV file of ``rows`` journey records (its own case references)."""
+    from bench.journeys import generate_csv
+
+    path = folder / f"journeys-{seed}.csv"
+    generate_csv(path, records=rows, seed=seed)
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def client(kind, number, port, deadline, tally, member_keys, run_id, importer) -> None:
     register = f"/events/{SLUG}/register/"
-    session = Session(port)
-    token = session.token("/newsletter/" if kind == "newsletter" else register)
+    contribute = "/journeys/contribute/"
+    if kind == "import":
+        session = Session(port, {"sessionid": importer["key"]})
+        token = session.token(contribute)
+    else:
+        session = Session(port)
+        token = session.token("/newsletter/" if kind == "newsletter" else register)
     sent = 0
     while time.perf_counter() < deadline:
         sent += 1
         email = f"{kind}-r{run_id}-c{number}-{sent}@bench.example.org"
-        if kind == "member":
+        files = None
+        if kind == "import":
+            seed = run_id * 1_000_000 + number * 10_000 + sent
+            data = journeys_file(importer["folder"], rows=importer["rows"], seed=seed)
+            # Writing the file may outlast the server's keep-alive: a new connection, as a
+            # browser opens for an upload after a pause, never a send into a closed one.
+            session.conn.close()
+            path, files = contribute, {"file": (f"journeys-{seed}.csv", data)}
+            form = {
+                "organisation": importer["organisation"],
+                "attestation": ATTESTATION,
+                "no_identifiers": "on",
+            }
+        elif kind == "member":
             if not member_keys:
                 return
             session = Session(port, {"sessionid": member_keys.pop()})
@@ -228,12 +323,17 @@ def client(kind, number, port, deadline, tally, member_keys, run_id) -> None:
         form["csrfmiddlewaretoken"] = token
         started = time.perf_counter()
         try:
-            status, body = session.request("POST", path, form)
+            status, body = session.request("POST", path, form, files)
         except (OSError, http.client.HTTPException) as error:
             tally.add(kind, type(error).__name__, False, time.perf_counter() - started, b"")
             continue
         elapsed = time.perf_counter() - started
-        ok = status == 302 if kind == "member" else status == 200 and email.encode() in body
+        if kind == "member":
+            ok = status == 302
+        elif kind == "import":
+            ok = status == 200 and IMPORTED.search(body) is not None
+        else:
+            ok = status == 200 and email.encode() in body
         tally.add(kind, status, ok, elapsed, body)
 
 
@@ -252,7 +352,13 @@ def main() -> None:
             os.environ.pop(name, None)
     sys.path.insert(0, str(ROOT))
     print(f"database: {var_dir}/commons.sqlite3 (WAL, IMMEDIATE, busy timeout)", flush=True)
-    member_keys = prepare(args.members * 400 * args.runs)
+    member_keys, importer_keys = prepare(args.members * 400 * args.runs, args.importers)
+    from commons.accounts.models import Organisation
+
+    organisation = Organisation.objects.get(slug=ORG_SLUG).pk
+    django_connection_close()
+    files_folder = Path(var_dir) / "import-files"
+    files_folder.mkdir()
     port, log = free_port(), Path(var_dir) / "gunicorn.log"
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}",
@@ -277,7 +383,8 @@ def main() -> None:
         kinds = (
             ["member"] * args.members
             + ["newsletter"] * args.subscribers
-            + ["guest"] * (args.clients - args.members - args.subscribers)
+            + ["import"] * args.importers
+            + ["guest"] * (args.clients - args.members - args.subscribers - args.importers)
         )
         print(f"clients: {collections.Counter(kinds)}", flush=True)
         for run_id in range(1, args.runs + 1):
@@ -285,10 +392,16 @@ def main() -> None:
             tally = Tally()
             deadline = time.perf_counter() + args.seconds
             started = time.perf_counter()
+            importers = iter(
+                {"key": key, "organisation": organisation, "folder": files_folder,
+                 "rows": args.import_rows}
+                for key in importer_keys
+            )  # fmt: skip
             threads = [
                 threading.Thread(
                     target=client,
                     args=(kind, n, port, deadline, tally, member_keys, run_id),
+                    kwargs={"importer": next(importers) if kind == "import" else None},
                 )
                 for n, kind in enumerate(kinds)
             ]
@@ -301,7 +414,12 @@ def main() -> None:
             attempted = sum(tally.statuses.values())
             succeeded = sum(tally.succeeded.values())
             rows = {kind: after[kind] - before[kind] for kind in after}
-            matches = all(rows[kind] == tally.succeeded[kind] for kind in rows)
+            matches = (
+                all(
+                    rows[kind] == tally.succeeded[kind] for kind in rows if kind != "import records"
+                )
+                and rows["import records"] == tally.succeeded["import"] * args.import_rows
+            )
             failed = {k: v for k, v in tally.statuses.items() if k != "ok"}
             result = {
                 "attempted": attempted,
