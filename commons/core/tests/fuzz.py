@@ -321,3 +321,23 @@ def reported_on_page(answer) -> Any:
     for number, _reason in rejected:
         assert f"<td>{number}</td>" in page
     return report
+
+
+def reported_in_background(client, post: Callable[[], Any], *, capture) -> dict:
+    """The report of an upload a page imports in the background: ``post()`` sends it
+    (the page must answer with a redirect to the job's progress), the job runs (tasks run
+    at once under test; ``capture`` is pytest-django's
+    ``django_capture_on_commit_callbacks``), and its report page must show every
+    rejected row's number. Returns the report kept as the job's result."""
+    from commons.core.models import Progress
+
+    with capture(execute=True):
+        answer = post()
+    assert answer.status_code == 302
+    progress = Progress.objects.latest("pk")
+    assert progress.status == Progress.Status.DONE, progress.message
+    page = client.get(progress.result_url)
+    assert page.status_code == 200
+    for number, _reason in progress.result["rejected"]:
+        assert f"<td>{number}</td>" in page.content.decode()
+    return progress.result

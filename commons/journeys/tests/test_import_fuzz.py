@@ -25,12 +25,13 @@ from commons.core.tests.fuzz import (
     fuzz,
     hostile_rows,
     odd_text,
+    reported_in_background,
     reported_on_page,
     text_of,
     write,
     write_csv,
 )
-from commons.journeys import ctdc
+from commons.journeys import ctdc, views
 from commons.journeys.formats import MAX_TRANSIT
 from commons.journeys.models import Batch, Record
 from commons.journeys.services import import_records
@@ -280,21 +281,36 @@ def _ctdc_expected(table: Table, row: Row) -> tuple:
 # --- Properties ------------------------------------------------------------------------------
 
 
-def _import(via: str, *, organisation, user, data: bytes, layout: str) -> dict:
+VIAS = ["service", "web", "background"]
+
+
+def _import(via: str, *, organisation, user, data: bytes, layout: str, fixtures) -> dict:
+    """The report of importing ``data``: from the service, from the upload page, or from
+    the job the page starts for a large file."""
     if via == "service":
         return import_records(
             organisation=organisation, by=user, source=io.BytesIO(data), attestation=ATTESTATION
         ).as_dict()
     name = "records.xlsx" if layout == "xlsx" else "records.csv"
-    answer = client_for(user).post(
-        reverse("journeys:contribute"),
-        {
-            "organisation": organisation.pk,
-            "file": SimpleUploadedFile(name, data),
-            "attestation": ATTESTATION,
-            "no_identifiers": "on",
-        },
-    )
+    client = client_for(user)
+
+    def post():
+        return client.post(
+            reverse("journeys:contribute"),
+            {
+                "organisation": organisation.pk,
+                "file": SimpleUploadedFile(name, data),
+                "attestation": ATTESTATION,
+                "no_identifiers": "on",
+            },
+        )
+
+    if via == "background":
+        monkeypatch, capture = fixtures
+        with monkeypatch.context() as patch:
+            patch.setattr(views, "INLINE_UPLOAD_BYTES", 0)
+            return reported_in_background(client, post, capture=capture)
+    answer = post()
     report = reported_on_page(answer)
     if report["batch"] is None:  # all or nothing, and the page says so
         assert "No row could be accepted: nothing was imported." in answer.content.decode()
@@ -322,30 +338,38 @@ def expected_of_record(record: Record, size: int) -> tuple:
 
 
 @fuzz(25)
-@given(
-    table=native_tables(), layout=st.sampled_from(LAYOUTS), via=st.sampled_from(["service", "web"])
-)
+@given(table=native_tables(), layout=st.sampled_from(LAYOUTS), via=st.sampled_from(VIAS))
 def test_native_files_report_every_hostile_row_and_keep_every_good_one(
-    table, layout, via, verified, alice
+    table, layout, via, verified, alice, monkeypatch, django_capture_on_commit_callbacks
 ):
+    fixtures = (monkeypatch, django_capture_on_commit_callbacks)
     with transaction.atomic():
         report = _import(
-            via, organisation=verified, user=alice, data=write(table, layout), layout=layout
+            via,
+            organisation=verified,
+            user=alice,
+            data=write(table, layout),
+            layout=layout,
+            fixtures=fixtures,
         )
         _check(table, report, _native_expected)
         transaction.set_rollback(True)
 
 
 @fuzz(20)
-@given(
-    table=ctdc_tables(), layout=st.sampled_from(LAYOUTS), via=st.sampled_from(["service", "web"])
-)
+@given(table=ctdc_tables(), layout=st.sampled_from(LAYOUTS), via=st.sampled_from(VIAS))
 def test_ctdc_files_report_every_hostile_row_and_keep_every_good_one(
-    table, layout, via, verified, alice
+    table, layout, via, verified, alice, monkeypatch, django_capture_on_commit_callbacks
 ):
+    fixtures = (monkeypatch, django_capture_on_commit_callbacks)
     with transaction.atomic():
         report = _import(
-            via, organisation=verified, user=alice, data=write(table, layout), layout=layout
+            via,
+            organisation=verified,
+            user=alice,
+            data=write(table, layout),
+            layout=layout,
+            fixtures=fixtures,
         )
         _check(table, report, lambda row: _ctdc_expected(table, row))
         transaction.set_rollback(True)

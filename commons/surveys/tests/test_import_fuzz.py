@@ -23,12 +23,14 @@ from commons.core.tests.fuzz import (
     fuzz,
     hostile_rows,
     odd_text,
+    reported_in_background,
     reported_on_page,
     text_of,
     write,
     write_csv,
 )
 from commons.lib.tabular import TabularError
+from commons.surveys import services
 from commons.surveys.importing import import_responses
 from commons.surveys.models import Response
 from commons.surveys.services import create_survey
@@ -193,21 +195,42 @@ def _by_question(row: Row) -> dict:
     return {names.get(column, column): value for column, value in row.cells.items()}
 
 
-def _import(via: str, *, survey, user, data: bytes, layout: str) -> dict:
+def _import(via: str, *, survey, user, data: bytes, layout: str, fixtures) -> dict:
+    """The report of importing ``data``: from the service, from the upload page, or from
+    the job the page starts for a large file."""
     if via == "service":
         return import_responses(survey=survey, source=data, by=user).as_dict()
     name = "export.xlsx" if layout == "xlsx" else "export.csv"
-    answer = client_for(user).post(
-        reverse("surveys:import", args=[survey.slug]), {"file": SimpleUploadedFile(name, data)}
-    )
-    return reported_on_page(answer)
+    client = client_for(user)
+
+    def post():
+        return client.post(
+            reverse("surveys:import", args=[survey.slug]), {"file": SimpleUploadedFile(name, data)}
+        )
+
+    if via == "background":
+        monkeypatch, capture = fixtures
+        with monkeypatch.context() as patch:
+            patch.setattr(services, "INLINE_UPLOAD_BYTES", 0)
+            return reported_in_background(client, post, capture=capture)
+    return reported_on_page(post())
 
 
 @fuzz(25)
-@given(table=tables(), layout=st.sampled_from(LAYOUTS), via=st.sampled_from(["service", "web"]))
-def test_it_reports_every_hostile_row_and_keeps_every_good_one(table, layout, via, survey, alice):
+@given(
+    table=tables(),
+    layout=st.sampled_from(LAYOUTS),
+    via=st.sampled_from(["service", "web", "background"]),
+)
+def test_it_reports_every_hostile_row_and_keeps_every_good_one(
+    table, layout, via, survey, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    fixtures = (monkeypatch, django_capture_on_commit_callbacks)
+    data = write(table, layout)
     with transaction.atomic():
-        report = _import(via, survey=survey, user=alice, data=write(table, layout), layout=layout)
+        report = _import(
+            via, survey=survey, user=alice, data=data, layout=layout, fixtures=fixtures
+        )
         assert_reported(table, report["rejected"])
         assert report["accepted"] == len(table.good)
         assert report["skipped"] == sum(row.skipped for row in table.rows)
