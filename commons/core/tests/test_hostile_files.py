@@ -614,3 +614,21 @@ def test_the_directory_import_command_refuses_every_hostile_table(hostile_key, s
         call_command("directory", "import", str(path), stdout=io.StringIO())
     assert EXPECTED[h.TABLE][hostile_key] in str(refused.value)
     assert Organisation.objects.count() == before
+
+
+# --- What the checks must still let through ----------------------------------------------
+
+
+def test_the_checks_keep_taking_ordinary_files_that_look_a_little_like_attacks():
+    """An SVG picture inside a Word document may have a DOCTYPE (only XML parts are
+    looked at); a PDF comment made in Acrobat keeps its rich text as XHTML (<body>, <p>),
+    which is not a web page."""
+    from commons.library.files import check_upload
+    from commons.library.tests import corpus
+
+    picture = b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">'
+    document = corpus.docx(parts={"word/media/image1.svg": picture + h.svg(b"")})
+    assert check_upload(corpus.upload("report.docx", document)).kind == "docx"
+    note = b'/RC (<?xml version="1.0"?><body xmlns="http://www.w3.org/1999/xhtml"><p>Hi</p></body>)'
+    commented = corpus.pdf(catalog_extra=b"/Annotation << /Subtype /FreeText " + note + b" >>")
+    assert check_upload(corpus.upload("report.pdf", commented)).kind == "pdf"
