@@ -54,6 +54,18 @@ class CountryField(models.CharField):
         kwargs.pop("max_length", None)
         return name, path, args, kwargs
 
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        # Django's get_FOO_display builds a dict of every choice on each call, naming all
+        # 249 countries to show one (half a second for a directory page of 25 cards).
+        attname = self.attname
+
+        def display(instance) -> str:
+            return country_name(getattr(instance, attname))
+
+        display.__name__ = f"get_{name}_display"
+        setattr(cls, display.__name__, display)
+
 
 class Region(models.TextChoices):
     """The regions the movement's forums are organised by (the 2021 regional forums,

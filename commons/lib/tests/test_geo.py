@@ -123,3 +123,13 @@ def test_countries_can_be_typed_by_name_in_the_readers_language(language, typed,
         found, unknown = countries_typed(typed)
     assert found == codes
     assert unknown == (["Burma"] if language == "en" else ["Birmanie"] if language == "fr" else [])
+
+
+def test_a_country_field_shows_the_countrys_name_in_the_readers_language():
+    from commons.accounts.models import Organisation
+
+    organisation = Organisation(country="TH")
+    with translation.override("fr"):
+        assert organisation.get_country_display() == "Thaïlande"
+    assert organisation.get_country_display() == "Thailand"
+    assert Organisation(country="").get_country_display() == ""
