@@ -217,6 +217,7 @@ class Session:
     def __init__(self, port: int, cookies: dict[str, str] | None = None) -> None:
         self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
         self.cookies = dict(cookies or {})
+        self.answered = 0  # requests answered on the current connection
 
     def request(self, method: str, path: str, form: dict | None = None, files=None):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -228,18 +229,31 @@ class Session:
             body = urllib.parse.urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{HOST}/"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            raise
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                # The server closed a kept-alive connection before reading this request
+                # (its keep-alive timeout ran out while this thread waited for a CPU):
+                # sent again on a new connection, as browsers do. Never after an answer.
+                reused, self.answered = self.answered, 0
+                self.conn.close()
+                if attempt == 2 or not reused:
+                    raise
+            except (OSError, http.client.HTTPException):
+                self.answered = 0
+                self.conn.close()
+                raise
+        self.answered += 1
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name.strip()] = rest.split(";", 1)[0]
         if response.getheader("Connection", "").lower() == "close":
+            self.answered = 0
             self.conn.close()
         return response.status, data
 
