@@ -3,11 +3,28 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, Throttled, ValidationError
+from ninja.parser import Parser
 
 from commons import __version__
 from commons.accounts.auth import ANYONE
+
+
+class QueryParser(Parser):
+    """Refuses a NUL character in the query string (422): no text on the platform holds
+    one, and PostgreSQL fails on any query that compares with one."""
+
+    def parse_querydict(self, data, list_fields, request):
+        for name, values in data.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                # ``msg`` in English, as pydantic writes it; ``_invalid`` translates ``detail``
+                msg = "String should not contain the NUL character"
+                raise ValidationError([{"type": "string_nul", "loc": ("query", name), "msg": msg}])
+        return super().parse_querydict(data, list_fields, request)
+
 
 api = NinjaAPI(
     title="Freedom Commons API",
@@ -18,7 +35,9 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs_decorator=require_GET,  # read-only documents: any other method is 405
     auth=ANYONE,
+    parser=QueryParser(),
 )
 
 
@@ -33,6 +52,14 @@ def _error(request, status: int, detail: str, **more):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return _error(request, 404, _("Not found."))
+
+
+def not_found(request, exception):
+    """The site's ``handler404``: a path under /api/ that no operation matches (a slug
+    with a ``/`` in it, a misspelt path) is answered in JSON like the API's own 404s."""
+    if request.path.startswith("/api/"):
+        return _not_found(request, exception)
+    return page_not_found(request, exception)
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,6 +7,7 @@ from commons.core import views as core_views
 
 # The database or the disk failing gets a 503 that says so (commons.core.outage).
 handler500 = "commons.core.outage.server_error"
+handler404 = "commons.api.not_found"  # JSON under /api/
 
 urlpatterns = [
     path("", core_views.home, name="home"),

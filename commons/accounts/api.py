@@ -2,6 +2,7 @@ from ninja import Field, Router, Schema
 
 from commons.accounts import queries
 from commons.accounts.auth import SIGNED_IN
+from commons.core.api_schemas import ErrorOut
 
 router = Router(tags=["accounts"])
 
@@ -22,7 +23,12 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, auth=SIGNED_IN, summary="The signed-in person")
+@router.get(
+    "/me",
+    response={200: MeOut, 401: ErrorOut},
+    auth=SIGNED_IN,
+    summary="The signed-in person",
+)
 def me(request):
     return {
         "email": request.user.email,

@@ -16,6 +16,7 @@ from ninja.responses import Status
 from commons.accounts.auth import PersonalToken
 from commons.alerts import queries, rules, services
 from commons.alerts.models import Alert
+from commons.core.api_schemas import ErrorOut, InvalidOut
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
 
@@ -132,7 +133,7 @@ def _refusal(request, response: HttpResponse) -> Status | None:
 
 @router.get(
     "/alerts",
-    response={200: AlertsOut, 403: Refusal},
+    response={200: AlertsOut, 401: ErrorOut, 403: Refusal, 422: InvalidOut},
     url_name="alerts",
     summary="Recruitment-fraud alerts (members of verified organisations only)",
 )
@@ -159,7 +160,7 @@ def alerts(request, response: HttpResponse, params: Query[AlertParams]):
 
 @router.get(
     "/alerts/{id}",
-    response={200: AlertOut, 403: Refusal, 404: Refusal},
+    response={200: AlertOut, 401: ErrorOut, 403: Refusal, 404: Refusal, 422: InvalidOut},
     url_name="alert",
     summary="One alert",
 )

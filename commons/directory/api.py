@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from commons.accounts.auth import SIGNED_IN
 from commons.accounts.queries import organisations_for_user
+from commons.core.api_schemas import ErrorOut, Id, InvalidOut
 from commons.directory.forms import parse_partner_need, parse_search
 from commons.directory.queries import (
     community_in_numbers,
@@ -129,7 +130,11 @@ def _summary(organisation) -> dict:
     }
 
 
-@router.get("/organisations", response=SearchOut, summary="Search the directory")
+@router.get(
+    "/organisations",
+    response={200: SearchOut, 422: InvalidOut},
+    summary="Search the directory",
+)
 def search(request, params: Query[SearchParams]):
     query = parse_search(request.GET)
     result = search_organisations(request.user, query, page_size=params.page_size)
@@ -150,7 +155,11 @@ def search(request, params: Query[SearchParams]):
     }
 
 
-@router.get("/organisations/{slug}", response=OrganisationOut, summary="One organisation's profile")
+@router.get(
+    "/organisations/{slug:slug}",
+    response={200: OrganisationOut, 404: ErrorOut},
+    summary="One organisation's profile",
+)
 def detail(request, slug: str):
     organisation = organisations_for_user(request.user).filter(slug=slug).first()
     if organisation is None:
@@ -230,7 +239,7 @@ class PartnerOut(Schema):
 
 @router.get(
     "/partners",
-    response=list[PartnerOut],
+    response={200: list[PartnerOut], 422: InvalidOut},
     summary="Partner finder: ranked organisations with reasons",
 )
 def partners(request, params: Query[PartnerParams]):
@@ -277,7 +286,7 @@ class PeopleOut(Schema):
 
 @router.get(
     "/people",
-    response=PeopleOut,
+    response={200: PeopleOut, 401: ErrorOut, 422: InvalidOut},
     auth=SIGNED_IN,
     summary="People in the network (signed-in members)",
 )
@@ -295,7 +304,10 @@ def people(request, q: str = "", country: str = "", language: str = "", page: in
 
 
 @router.get(
-    "/people/{user_id}", response=PersonOut, auth=SIGNED_IN, summary="One person's shared profile"
+    "/people/{user_id}",
+    response={200: PersonOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    auth=SIGNED_IN,
+    summary="One person's shared profile",
 )
-def person(request, user_id: int):
+def person(request, user_id: Id):
     return get_person_for_user(request.user, user_id)

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from commons.core.api_schemas import ErrorOut, InvalidOut
 from commons.discussions import queries
 from commons.discussions.models import Message
 
@@ -86,7 +87,7 @@ def _thread(request, thread) -> dict:
 
 @router.get(
     "/discussions/threads",
-    response=ThreadsOut,
+    response={200: ThreadsOut, 422: InvalidOut},
     url_name="discussion_threads",
     summary="Discussion threads the caller may read, latest activity first",
 )
@@ -104,7 +105,7 @@ def threads(request, params: Query[ThreadParams]):
 
 @router.get(
     "/discussions/threads/{id}",
-    response=ThreadDetailOut,
+    response={200: ThreadDetailOut, 404: ErrorOut, 422: InvalidOut},
     url_name="discussion_thread",
     summary="A discussion thread with its published messages",
 )

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from ninja import Field, Query, Router, Schema
 
 from commons.accounts.models import Organisation
+from commons.core.api_schemas import ErrorOut, Id, InvalidOut
 from commons.events import queries, rules
 from commons.events.models import Event, Recommendation
 from commons.lib.geo import Region
@@ -165,7 +166,12 @@ def _speaker(speaker) -> dict:
     }
 
 
-@router.get("/events", response=EventsOut, url_name="events", summary="The calendar of events")
+@router.get(
+    "/events",
+    response={200: EventsOut, 422: InvalidOut},
+    url_name="events",
+    summary="The calendar of events",
+)
 def events(request, params: Query[EventParams]):
     filters = queries.EventFilters.from_query(params.dict())
     found = queries.calendar_events(request.user, filters)
@@ -174,8 +180,8 @@ def events(request, params: Query[EventParams]):
 
 
 @router.get(
-    "/events/{slug}",
-    response=EventOut,
+    "/events/{slug:slug}",
+    response={200: EventOut, 404: ErrorOut},
     url_name="event_detail",
     summary="One event with its programme, speakers and materials",
 )
@@ -251,7 +257,7 @@ class RecommendationsOut(Schema):
 
 @router.get(
     "/recommendations",
-    response=RecommendationsOut,
+    response={200: RecommendationsOut, 422: InvalidOut},
     url_name="recommendations",
     summary="Forum recommendations, by region, audience, theme and country",
 )
@@ -280,7 +286,7 @@ def recommendations(request, params: Query[RecommendationParams]):
 
 
 class CommitmentParams(Schema):
-    recommendation: int | None = Field(None, description="A recommendation's id.")
+    recommendation: Id | None = Field(None, description="A recommendation's id.")
     organisation: str = Field("", description="The committed organisation's slug.")
     status: str = Field("", description="planned, in-progress, done or stopped")
     page: int = Field(1, ge=1)
@@ -314,7 +320,7 @@ class CommitmentsOut(Schema):
 
 @router.get(
     "/commitments",
-    response=CommitmentsOut,
+    response={200: CommitmentsOut, 422: InvalidOut},
     url_name="commitments",
     summary="Commitments organisations made to act on recommendations",
 )

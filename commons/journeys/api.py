@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from commons.accounts.auth import SIGNED_IN
+from commons.core.api_schemas import MAX_ID, ErrorOut, InvalidOut
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
 from commons.journeys.models import Record
@@ -62,10 +63,6 @@ class FlowParams(Schema):
     )
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 def _release_out(release) -> dict:
     return {
         "id": release.pk,
@@ -90,13 +87,19 @@ def releases(request):
     return [_release_out(release) for release in published_releases()]
 
 
-@router.get("/journeys/releases/current", response=ReleaseOut, summary="The latest release")
+@router.get(
+    "/journeys/releases/current",
+    response={200: ReleaseOut, 404: ErrorOut},
+    summary="The latest release",
+)
 def release_current(request):
     return _release_out(_release_or_404(None))
 
 
 @router.get(
-    "/journeys/flows", response={200: FlowsOut, 400: ErrorOut}, summary="Routes, with filters"
+    "/journeys/flows",
+    response={200: FlowsOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    summary="Routes, with filters",
 )
 def journey_flows(request, params: Query[FlowParams]):
     release = _release_or_404(params.release)
@@ -107,7 +110,58 @@ def journey_flows(request, params: Query[FlowParams]):
     return {"release": _release_out(release), "table": result.table, "flows": result.flows}
 
 
-@router.get("/journeys/countries/{iso2}", summary="A country's routes")
+class PartnerOut(Schema):
+    country: str = Field(..., description="The other end of the routes, ISO 3166-1 alpha-2.")
+    count: int
+
+
+class FormCountOut(Schema):
+    form: str
+    count: int
+
+
+class SectorCountOut(Schema):
+    sector: str
+    count: int
+
+
+class YearCountOut(Schema):
+    year: int
+    count: int
+
+
+class RecruitmentOut(Schema):
+    total: int
+    partners: list[PartnerOut] = Field(..., description="Where they were exploited, top 10.")
+    forms: list[FormCountOut]
+    trend: list[YearCountOut]
+
+
+class TransitOut(Schema):
+    total: int
+
+
+class ExploitationOut(Schema):
+    total: int
+    partners: list[PartnerOut] = Field(..., description="Where they were recruited, top 10.")
+    forms: list[FormCountOut]
+    sectors: list[SectorCountOut]
+    trend: list[YearCountOut]
+
+
+class CountryOut(Schema):
+    release: ReleaseOut
+    code: str
+    recruitment: RecruitmentOut
+    transit: TransitOut
+    exploitation: ExploitationOut
+
+
+@router.get(
+    "/journeys/countries/{iso2}",
+    response={200: CountryOut, 404: ErrorOut, 422: InvalidOut},
+    summary="A country's routes",
+)
 def journey_country(request, iso2: str, release: int | None = None):
     found = _release_or_404(release)
     code = iso2.upper()
@@ -132,12 +186,12 @@ class MineRecordOut(Schema):
 
 @router.get(
     "/journeys/mine/records",
-    response=list[MineRecordOut],
+    response={200: list[MineRecordOut], 401: ErrorOut, 422: InvalidOut},
     auth=SIGNED_IN,
     summary="Your organisation's own records",
 )
 def mine(request, limit: int = 1000, offset: int = 0):
-    limit, offset = min(max(limit, 1), 10_000), max(offset, 0)
+    limit, offset = min(max(limit, 1), 10_000), min(max(offset, 0), MAX_ID)
     records = (
         Record.objects.filter(organisation__in=contributing_organisations(request.user))
         .order_by("pk")

@@ -16,6 +16,7 @@ import datetime
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
+from commons.core.api_schemas import ErrorOut, InvalidOut
 from commons.lib.languages import canonical_language
 from commons.library import queries
 from commons.library import search as library_search
@@ -200,7 +201,7 @@ def _links(request, resource: Resource, slug: str) -> dict:
 
 @router.get(
     "/resources",
-    response=ResourcesOut,
+    response={200: ResourcesOut, 422: InvalidOut},
     url_name="resources",
     summary="Search the library: published resources with facet counts",
 )
@@ -251,8 +252,8 @@ def resources(request, params: Query[ResourceParams]):
 
 
 @router.get(
-    "/resources/{slug}",
-    response=WorkOut,
+    "/resources/{slug:slug}",
+    response={200: WorkOut, 404: ErrorOut},
     url_name="resource_detail",
     summary="One work with the language versions the caller may see",
 )

@@ -9,6 +9,7 @@ import datetime
 from django.core.paginator import Paginator
 from ninja import Field, Query, Router, Schema
 
+from commons.core.api_schemas import InvalidOut
 from commons.news import queries
 from commons.news.models import Post
 
@@ -86,7 +87,7 @@ def _post(request, post: Post) -> dict:
 
 @router.get(
     "/posts",
-    response=PostsOut,
+    response={200: PostsOut, 422: InvalidOut},
     url_name="posts",
     summary="Published news, field reports, opportunities and announcements",
 )

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
+from commons.core.api_schemas import ErrorOut, InvalidOut
 from commons.newsletter import issues, queries
 from commons.newsletter.models import Issue, IssueItem
 
@@ -84,7 +85,7 @@ def _entry(item: IssueItem) -> dict:
 
 @router.get(
     "/newsletter/issues",
-    response=IssuesOut,
+    response={200: IssuesOut, 422: InvalidOut},
     url_name="newsletter_issues",
     summary="Newsletter issues that have gone out, newest first",
 )
@@ -100,7 +101,7 @@ def issue_list(request, params: Query[IssueParams]):
 
 @router.get(
     "/newsletter/issues/{id}",
-    response=IssueOut,
+    response={200: IssueOut, 404: ErrorOut, 422: InvalidOut},
     url_name="newsletter_issue",
     summary="One sent issue: its introduction and its public entries by section",
 )
