@@ -105,7 +105,7 @@ def _worker() -> subprocess.Popen:
     return subprocess.Popen(command, env=env, cwd=django_settings.BASE_DIR)
 
 
-def _wait_for(condition, seconds: float = 30) -> None:
+def _wait_for(condition, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out"
