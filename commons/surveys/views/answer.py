@@ -72,9 +72,10 @@ def _logic(survey_form: Form) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def answer(request, slug: str, key: str = ""):
     """The questionnaire for its respondents: members sign in first; a link's key lets
-    anyone answer."""
-    exists = Survey.objects.filter(slug=slug, status=Survey.Status.OPEN).exclude(
-        audience=Survey.Audience.LINK
+    anyone answer. Only a survey for every member sends the signed-out to sign in: one
+    for chosen organisations is 404 to them, as to everyone else outside them."""
+    exists = Survey.objects.filter(
+        slug=slug, status=Survey.Status.OPEN, audience=Survey.Audience.MEMBERS
     )
     if not key and not request.user.is_authenticated and exists.exists():
         return redirect_to_login(request.get_full_path())
