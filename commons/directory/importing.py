@@ -263,7 +263,9 @@ class _Importer:
         return raw.upper()
 
     def clean_countries_of_operation(self, column: str, raw: str) -> list[str]:
-        return [self._country(column, code) for code in _split(raw)]
+        # Deduplicated once upper-cased: "AD; ad" is one country, not two places (which
+        # would break a unique constraint and reject a good row).
+        return list(dict.fromkeys(self._country(column, code) for code in _split(raw)))
 
     def clean_type(self, column: str, raw: str) -> str:
         return self._code(column, raw.lower(), v.OrganisationType) if raw else ""

@@ -273,7 +273,7 @@ def _every_bad_value() -> Table:
         "website": "example.org",
         "founded": "1999",
         "size": "1-10",
-        "countries_of_operation": "TH; MM",
+        "countries_of_operation": "TH; MM; th",  # the same country in two cases
         **{column: vocabulary.values[0] for column, vocabulary in v.TERM_VOCABULARIES.items()},
         "languages": "en",
         "networks": "lantern",
