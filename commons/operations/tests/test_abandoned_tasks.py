@@ -5,6 +5,7 @@ that worker is killed; ``scheduling.requeue_abandoned_tasks`` puts it back in th
 """
 
 import datetime
+import logging
 import os
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from commons.core.models import Progress
 from commons.operations import scheduling
 from commons.operations.models import WorkerHeartbeat
+from commons.operations.worker import ResilientWorker
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -139,3 +141,52 @@ def test_a_task_killed_in_the_middle_completes_exactly_once_after_the_restart(tm
     assert row.status == "SUCCESSFUL"
     assert row.worker_ids == ["worker-test", "worker-test"]
     assert Progress.objects.filter(label="killed in the middle").count() == 1
+
+
+class _EndOutageWhenLogged(logging.Handler):
+    """The outage ends as soon as the worker has logged it (before it waits)."""
+
+    def __init__(self, end):
+        super().__init__(level=logging.ERROR)
+        self.end, self.messages = end, []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+        self.end()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_waits_out_a_read_only_database_then_runs_the_task(settings, monkeypatch):
+    settings.TASKS = DB_BACKEND
+    result = write_once.enqueue(label="after the outage")
+    # Every new connection is read-only until the outage ends, as with a full disk or
+    # a read-only remount: the worker's claim of the task is refused by the database.
+    options = connection.settings_dict["OPTIONS"]
+    before = dict(options)
+    if connection.vendor == "sqlite":
+        options["init_command"] = before.get("init_command", "") + " PRAGMA query_only=ON;"
+    else:
+        options["options"] = "-c default_transaction_read_only=on"
+    connection.close()
+
+    def end():
+        options.clear()
+        options.update(before)
+
+    handler = _EndOutageWhenLogged(end)
+    logger = logging.getLogger("commons.operations.worker")
+    logger.addHandler(handler)
+    monkeypatch.setattr(ResilientWorker, "RETRY_FIRST", 0.01)
+    try:
+        ResilientWorker(
+            queue_names=["*"], interval=0, batch=False, backend_name="default",
+            startup_delay=False, max_tasks=1, worker_id="resilient", excluded_queue_names=[],
+        ).run()  # fmt: skip
+    finally:
+        logger.removeHandler(handler)
+        end()
+        connection.close()
+    assert len(handler.messages) == 1
+    assert "resilient cannot use the database" in handler.messages[0]
+    assert _status(result) == "SUCCESSFUL"
+    assert Progress.objects.filter(label="after the outage").count() == 1

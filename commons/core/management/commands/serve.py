@@ -12,12 +12,11 @@ logger = logging.getLogger(__name__)
 def start_worker_thread() -> threading.Thread:
     """Run the task worker, and its schedule, in daemon threads so one process is enough
     on a laptop."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
     from commons.operations.scheduling import start_scheduler
+    from commons.operations.worker import ResilientWorker
 
     worker_id = f"serve-{get_random_string(8)}"
-    worker = Worker(
+    worker = ResilientWorker(
         queue_names=["*"],
         interval=1.0,
         batch=False,
