@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, Throttled, ValidationError
@@ -36,7 +35,6 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
-    docs_decorator=require_GET,  # read-only documents: any other method is 405
     docs_decorator=require_GET,  # read-only documents: any other method is 405
     auth=ANYONE,
     parser=QueryParser(),
