@@ -368,6 +368,26 @@ def report(
     return {"responses": within.bit_count(), "questions": questions}
 
 
+def without_raw_answers(found: dict, *, filtered: bool, min_group: int = MIN_GROUP) -> dict:
+    """A report (``report``) as a reader of the published findings sees it, who may not
+    read the responses: no open answer (each is one person's own words, in every group
+    too), and no figure at all when filters leave fewer than ``min_group`` responses
+    (the figures would be those few people's answers); ``too_few`` then says so."""
+    if filtered and found["responses"] < min_group:
+        return {**found, "questions": [], "too_few": True}
+
+    def figures(entry: dict) -> dict:
+        return {**entry, "answers": []} if "answers" in entry else entry
+
+    questions = []
+    for question in found["questions"]:
+        question = figures(question)
+        if "by" in question:
+            question["by"] = {group: figures(f) for group, f in question["by"].items()}
+        questions.append(question)
+    return {**found, "questions": questions}
+
+
 def label(labels: Mapping[str, str], language: str) -> str:
     """A label in ``language``, or in the form's only language, or any."""
     return labels.get(language) or labels.get("") or next(iter(labels.values()), "")

@@ -16,7 +16,7 @@ from commons.core.errors import deny
 from commons.core.models import AuditEvent
 from commons.core.services import record_audit
 from commons.surveys import rules
-from commons.surveys.analysis import Index, report
+from commons.surveys.analysis import Index, report, without_raw_answers
 from commons.surveys.models import Response, Survey
 
 CSV_COLUMNS = [
@@ -126,12 +126,17 @@ def survey_report(
     language="",
     actor=None,
     request=None,
+    raw=True,
 ) -> dict:
     """The survey's findings (``analysis.report``, labels in ``language`` when the form
-    has it), written to the audit log as an export. Raises ``analysis.FilterError``."""
+    has it), written to the audit log as an export. ``raw``: whether the reader may read
+    the responses; without, the findings hold none of them
+    (``analysis.without_raw_answers``). Raises ``analysis.FilterError``."""
     form = survey.form
     language = form.language_for(language)
     found = report(survey_index(survey), filters=filters, by=by, language=language)
+    if not raw:
+        found = without_raw_answers(found, filtered=bool(filters))
     record_audit(
         action=AuditEvent.Action.EXPORT,
         actor=actor,

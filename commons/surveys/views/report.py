@@ -144,6 +144,7 @@ def survey_report_page(request, slug: str):
     by = request.GET.get("by") or None
     language = form.language_for(get_language())
     error = ""
+    raw = can_read_responses(request.user, survey)
     try:
         found = survey_report(
             survey,
@@ -153,6 +154,7 @@ def survey_report_page(request, slug: str):
             language=language,
             actor=request.user if request.user.is_authenticated else None,
             request=request,
+            raw=raw,
         )
     except FilterError as problem:
         error, filters, by = str(problem), {}, None
@@ -162,7 +164,10 @@ def survey_report_page(request, slug: str):
             language=language,
             actor=request.user if request.user.is_authenticated else None,
             request=request,
+            raw=raw,
         )
+    if found.get("too_few"):
+        error = _("Too few responses match these filters to show their figures.")
     choice_questions = [q for q in form.questions if q.type in CHOICE_TYPES]
     grouping = form.question(by) if by else None
     by_labels = {
@@ -228,6 +233,7 @@ def report_download(request, slug: str, fmt: str):
             format=fmt,
             language=get_language(),
             request=request,
+            raw=can_read_responses(request.user, survey),
         )
     except FilterError as problem:
         return _bad_filter(problem)
