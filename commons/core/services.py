@@ -288,10 +288,11 @@ def queue_templated_email(
     """Render ``<template>_subject.txt`` / ``_body.txt`` in ``language`` and queue the mail
     (with extra ``headers``, e.g. ``List-Unsubscribe``, when given, and
     ``Content-Language``). Every address of ``to`` reads the same language: to write to
-    several people, each in their own, use ``queue_templated_email_to_users``.
+    several people, each in their own, use ``queue_templated_email_to_users``. Each
+    address gets its own e-mail, so that nobody learns the others' addresses.
 
     Side effects: after the surrounding transaction commits, enqueues one background task
-    (none inside ``without_emails``).
+    per address (none inside ``without_emails``).
     """
     if _QUIET.get():
         return
@@ -307,16 +308,24 @@ def queue_templated_email(
         body = render_to_string(f"{template}_body.txt", full)
     subject = f"[{settings.SITE_NAME}] {subject}"
     headers = {"Content-Language": language, **(headers or {})}
-    transaction.on_commit(
-        lambda: send_email_task.enqueue(
-            subject=subject, body=body, to=to, attachments=attachments or [], headers=headers
-        )
-    )
+
+    def enqueue():
+        # one e-mail per address: no recipient reads the others' addresses
+        for address in to:
+            send_email_task.enqueue(
+                subject=subject,
+                body=body,
+                to=[address],
+                attachments=attachments or [],
+                headers=headers,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 def queue_templated_email_to_users(*, users: Iterable, template: str, context: dict) -> None:
     """``queue_templated_email`` to several accounts, each in its own language
-    (``recipient_language``): one e-mail per language, to the addresses that read it.
+    (``recipient_language``): rendered once per language, one e-mail per address.
 
     Side effects: those of ``queue_templated_email``, once per language."""
     addresses: dict[str, list[str]] = {}
