@@ -55,7 +55,8 @@ class AllPosts(AtomFeed):
     item_guid_is_permalink = False
 
     def item_author_name(self, item: Post):
-        return item.author.display_name if item.author else None
+        # the author's name, never the address of one who gave none
+        return (item.author.name if item.author else "") or None
 
     def item_pubdate(self, item: Post):
         return item.published_at
