@@ -154,7 +154,7 @@ class Stack:
     env: dict[str, str]
     cleanups: list = field(default_factory=list)
 
-    def commons(self, *args: str, extra_env: dict | None = None, quiet: bool = True) -> str:
+    def commons(self, *args: str, extra_env: dict | None = None) -> str:
         result = subprocess.run(
             [str(commons_bin()), *args],
             cwd=ROOT, env={**self.env, **(extra_env or {})}, capture_output=True, text=True,
@@ -467,7 +467,7 @@ def report_restart(requests: list[Request], marks: dict) -> bool:
         if not request.ok:
             statuses[request.status] = statuses.get(request.status, 0) + 1
     print(
-        f"PostgreSQL stopped at +{stop - requests[0].start:.1f} s "
+        f"PostgreSQL stopped at +{stop - min(r.start for r in requests):.1f} s "
         f"(stop took {marks['stopped'] - stop:.1f} s), started again "
         f"{marks['start'] - stop:.1f} s later, accepting connections after "
         f"{up - marks['start']:.1f} s: down {up - stop:.1f} s"
