@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -196,3 +197,25 @@ class RefusalAuditMiddleware:
                 data={"reason": "refused", "path": request.path[:200], "method": request.method},
             )
         return response
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a page request whose parameters carry a NUL character.
+
+    No form field accepts one (Django's validators refuse it), but a search box read
+    straight from ``request.GET`` would pass it to PostgreSQL, which cannot store it and
+    fails. The API refuses it itself with a 422 naming the parameter (``commons.api``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/") and (
+            _carries_nul(request.GET) or (request.method == "POST" and _carries_nul(request.POST))
+        ):
+            raise BadRequest("NUL character in a parameter")
+        return self.get_response(request)
+
+
+def _carries_nul(params) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in params.getlist(key)) for key in params)
