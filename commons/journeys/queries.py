@@ -51,8 +51,8 @@ def own_routes(organisation) -> list[dict]:
 def import_progress(user, progress_id: int):
     """A background import's progress and report, for the person who uploaded the file
     only: its rejected rows quote the file's cells (not even staff see them)."""
-    from commons.core.models import Progress
+    from django.urls import reverse
 
-    if not user.is_authenticated:
-        return None
-    return Progress.objects.filter(pk=progress_id, owner=user).first()
+    from commons.core.queries import own_job_report
+
+    return own_job_report(user, progress_id, reverse("journeys:import_report", args=[progress_id]))

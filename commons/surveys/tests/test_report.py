@@ -339,4 +339,11 @@ def test_a_large_export_is_written_in_the_background_for_its_reader_only(
     assert download.content.decode("utf-8-sig").startswith("_id,_uuid,_submission_time")
     assert client_for(bob).get(progress.result_url).status_code == 404  # not his job
     assert client_for(None).get(progress.result_url).status_code == 302
+    # The export's job is no import: its number gives no import report (it was a 500).
+    import_report = reverse("surveys:import_report", args=["cso", progress.pk])
+    assert client_for(alice).get(import_report).status_code == 404
+    assert (
+        client_for(alice).get(reverse("journeys:import_report", args=[progress.pk])).status_code
+        == 404
+    )
     assert AuditEvent.objects.filter(data__what="survey responses", data__background=True).exists()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commons.core.errors import deny
-from commons.core.queries import progress_for_user
+from commons.core.queries import own_job_report
 from commons.lib.tabular import TabularError
 from commons.surveys import services
 from commons.surveys.forms import NewSurveyForm, ResponsesUploadForm, SettingsForm
@@ -186,7 +186,7 @@ def import_report(request, slug: str, progress_id: int):
     """The report of an export imported in the background, for the person who sent it:
     its rejected rows quote the file's cells."""
     survey = get_survey_for_manager(request, slug)
-    progress = progress_for_user(request.user, progress_id)
-    if progress is None or progress.owner_id != request.user.pk:
+    progress = own_job_report(request.user, progress_id, request.path)
+    if progress is None:
         raise Http404
     return render(request, "surveys/import_report.html", {"survey": survey, "progress": progress})
