@@ -9,6 +9,7 @@ typed, should still read it in the language their account is set to.
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.db import DatabaseError
 from django.utils import translation
 
 from commons.accounts.models import User
@@ -45,6 +46,17 @@ class AccountAdapter(DefaultAccountAdapter):
         language = recipient_language(user, fallback=translation.get_language())
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    def authenticate(self, request, **credentials):
+        """allauth counts an attempt toward the sign-in lockout before it checks the
+        password; when the database fails meanwhile (down, restarting) nothing was
+        checked, so the attempt is taken back instead of locking the person out for
+        minutes after the database returns."""
+        try:
+            return super().authenticate(request, **credentials)
+        except DatabaseError:
+            self._rollback_login_failed_rl_usage()
+            raise
 
     def render_mail(self, template_prefix, email, context, headers=None):
         headers = {"Content-Language": translation.get_language(), **(headers or {})}
