@@ -230,9 +230,13 @@ def write_csv(
 ) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    # csv quotes a cell holding a line end of ``newline`` only; a lone CR must be quoted
+    # too, as spreadsheets do (unquoted, it ends the line for a reader).
+    quoted = csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        cells = [_csv_cell(value) for value in row]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return buffer.getvalue().encode(encoding, errors)
 
 
