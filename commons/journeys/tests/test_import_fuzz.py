@@ -343,17 +343,7 @@ def test_native_files_report_every_hostile_row_and_keep_every_good_one(
     table, layout, via, verified, alice, monkeypatch, django_capture_on_commit_callbacks
 ):
     fixtures = (monkeypatch, django_capture_on_commit_callbacks)
-    with transaction.atomic():
-        report = _import(
-            via,
-            organisation=verified,
-            user=alice,
-            data=write(table, layout),
-            layout=layout,
-            fixtures=fixtures,
-        )
-        _check(table, report, _native_expected)
-        transaction.set_rollback(True)
+    _import_and_check(table, layout, via, verified, alice, fixtures, _native_expected)
 
 
 @fuzz(20)
@@ -362,16 +352,24 @@ def test_ctdc_files_report_every_hostile_row_and_keep_every_good_one(
     table, layout, via, verified, alice, monkeypatch, django_capture_on_commit_callbacks
 ):
     fixtures = (monkeypatch, django_capture_on_commit_callbacks)
+    _import_and_check(
+        table, layout, via, verified, alice, fixtures, lambda row: _ctdc_expected(table, row)
+    )
+
+
+def _import_and_check(table, layout, via, organisation, user, fixtures, expected) -> None:
+    """Import ``table`` written in ``layout`` through ``via``, check the report and the
+    stored records against ``expected``, and roll the import back."""
     with transaction.atomic():
         report = _import(
             via,
-            organisation=verified,
-            user=alice,
+            organisation=organisation,
+            user=user,
             data=write(table, layout),
             layout=layout,
             fixtures=fixtures,
         )
-        _check(table, report, lambda row: _ctdc_expected(table, row))
+        _check(table, report, expected)
         transaction.set_rollback(True)
 
 
